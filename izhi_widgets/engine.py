@@ -1,0 +1,305 @@
+"""The compiled Brian2 engine: one C++ standalone binary per network *structure*.
+
+Why this design
+---------------
+Brian2's runtime mode drives every time step from Python (tens of microseconds a
+step), far too slow for slider-rate interaction at 10 000 steps. Brian2's
+``cpp_standalone`` device compiles the whole simulation, and since Brian2 2.6 the
+compiled binary can be re-run with new *values* (``run_args``) without
+recompiling. So the model is built once per structure and every simulation
+after that is one short process run.
+
+What is structure and what is a value:
+
+* structure (a new build, 5–10 s, cached on disk): numerics (``published``,
+  ``euler``, ``rk4``), the neuron count and step count *buckets*, whether
+  traces are recorded;
+* values (no rebuild): every parameter (``a, b, c, d``, the quadratic, the
+  recovery form, the peak), each neuron's step ``h`` (ms), initial state, the
+  sampled stimulus, the stop time and the spike ceiling.
+
+Model time is rescaled so that one Brian2 step of 1 ms is one model step of
+``h`` ms: the equations carry ``h`` as a per-neuron parameter, so one build
+serves any dt and any duration up to its step bucket (a neuron is frozen after
+its own last step).
+
+Brian2's device is global to a process, so builds run in a child process
+(``python -m izhi_widgets.engine build SPEC_JSON DIR``) that writes a manifest
+of the binary's variable names and result files; this process only runs the
+binary and reads the files. User input reaches the binary only as numbers
+(command-line values or raw float64 files), never as code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "EngineSpec",
+    "CompiledEngine",
+    "get_engine",
+    "cache_dir",
+    "bucket_neurons",
+    "bucket_steps",
+    "compiled_engine_count",
+    "PARAM_NAMES",
+]
+
+#: Per-neuron values the binary takes on its command line.
+PARAM_NAMES = ("a", "b", "c", "d", "k2", "k1", "k0", "v_shift", "u_gain", "v_peak", "h",
+               "t_stop_steps", "spike_cap", "v", "u")
+
+NEURON_BUCKETS = (1, 8, 32, 128, 512, 2048, 4096)
+MIN_STEP_BUCKET = 1024
+GROUP = "izhi"
+STIM = "izhi_stim"
+_ENGINE_VERSION = "3"  # bump when the generated model changes
+
+
+def bucket_neurons(n: int) -> int:
+    """Smallest neuron-count bucket that holds ``n`` neurons."""
+    for size in NEURON_BUCKETS:
+        if n <= size:
+            return size
+    raise ValueError(f"batch size must be at most {NEURON_BUCKETS[-1]}, got {n}")
+
+
+def bucket_steps(n: int) -> int:
+    """Smallest power-of-two step bucket (>= 1024) that holds ``n`` steps."""
+    size = MIN_STEP_BUCKET
+    while size < n:
+        size *= 2
+    return size
+
+
+def cache_dir() -> Path:
+    """Where compiled engines live: ``$IZHI_CACHE_DIR`` or ``~/.cache/izhi_widgets``."""
+    root = os.environ.get("IZHI_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "izhi_widgets")
+    return Path(root)
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """The structure of one compiled network."""
+
+    numerics: str
+    n_neurons: int
+    n_steps: int
+    record: bool = True
+
+    def key(self) -> str:
+        import brian2  # only for its version: a new Brian2 means a new build
+
+        text = json.dumps([asdict(self), brian2.__version__, _ENGINE_VERSION, sys.version[:6]])
+        digest = hashlib.sha1(text.encode()).hexdigest()[:10]
+        rec = "rec" if self.record else "spk"
+        return f"{self.numerics}-n{self.n_neurons}-s{self.n_steps}-{rec}-{digest}"
+
+
+# ---------------------------------------------------------------------------------------
+# Build (runs in a child process: Brian2's standalone device is process-global)
+
+_PUBLISHED_UPDATE = """
+I = izhi_stim(t, i)
+v = v + alive*h*(k2*v*v + k1*v + k0 - u + I)
+u = u + alive*h*a*(b*(v + v_shift) - u_gain*u)
+"""
+
+_ALIVE = ("alive = int(nspk < spike_cap and abs(v) < state_cap and abs(u) < state_cap"
+          " and t < t_stop_steps*ms)")
+
+
+def _build(spec: EngineSpec, directory: str) -> dict:
+    """Build the standalone project for ``spec`` in ``directory``; return the manifest."""
+    import brian2 as b2
+
+    from .limits import STATE_CAP
+
+    b2.BrianLogger.log_level_warn()
+    b2.set_device("cpp_standalone", directory=directory, build_on_run=False)
+    b2.prefs.devices.cpp_standalone.openmp_threads = 0
+    b2.prefs.core.default_float_dtype = np.float64
+    params = "\n".join(f"{name} : 1" for name in PARAM_NAMES if name not in ("v", "u"))
+    common = params + "\nnspk : 1\nalive : 1\n"
+    if spec.numerics == "published":
+        eqs = "v : 1\nu : 1\nI : 1\n" + common
+        method = None
+    else:
+        eqs = ("dv/dt = alive*h*(k2*v*v + k1*v + k0 - u + I)/ms : 1\n"
+               "du/dt = alive*h*a*(b*(v + v_shift) - u_gain*u)/ms : 1\n"
+               "I = izhi_stim(t, i) : 1\n" + common)
+        method = spec.numerics
+    stim = b2.TimedArray(np.zeros((spec.n_steps, spec.n_neurons)), dt=1 * b2.ms, name=STIM)
+    namespace = {STIM: stim, "state_cap": STATE_CAP, "ms": b2.ms}
+    kwargs = {} if method is None else {"method": method}
+    group = b2.NeuronGroup(spec.n_neurons, eqs, threshold="v > v_peak",
+                           reset="v = c\nu = u + d\nnspk = nspk + 1",
+                           namespace=namespace, name=GROUP, dt=1 * b2.ms, **kwargs)
+    objects = [group]
+    group.run_regularly(_ALIVE, when="before_groups", name="izhi_alive")
+    if spec.numerics == "published":
+        # The paper's order: v with the old u, then u with the NEW v, then threshold/reset.
+        group.run_regularly(_PUBLISHED_UPDATE, when="groups", name="izhi_update")
+    spikes = b2.SpikeMonitor(group, name="izhi_spikes")
+    objects.append(spikes)
+    files = {"spike_i": spikes.variables["i"], "spike_t": spikes.variables["t"],
+             "final_nspk": group.variables["nspk"]}
+    if spec.record:
+        # After the threshold, before the reset: a spike's sample shows the crossing.
+        trace = b2.StateMonitor(group, ["v", "u", "I"], record=True, when="after_thresholds",
+                                name="izhi_trace")
+        objects.append(trace)
+        files.update({f"trace_{var}": trace.variables[var] for var in ("v", "u", "I")})
+    net = b2.Network(*objects, name="izhi_net")
+    net.run(spec.n_steps * b2.ms, namespace=namespace)
+    b2.device.build(directory=directory, compile=True, run=False, with_output=False)
+    return {
+        "spec": asdict(spec),
+        "binary": "main",
+        "files": {key: b2.device.get_array_filename(var) for key, var in files.items()},
+        "dtypes": {key: np.dtype(var.dtype).str for key, var in files.items()},
+        "group": GROUP,
+        "stim": STIM,
+    }
+
+
+def _build_in_child(spec: EngineSpec, target: Path) -> None:
+    """Build ``spec`` into ``target`` atomically, in a child Python process."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _file_lock(target.parent / (target.name + ".lock")):
+        if (target / "manifest.json").exists():
+            return
+        work = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "izhi_widgets.engine", "build",
+                 json.dumps(asdict(spec)), str(work)],
+                capture_output=True, text=True, timeout=900,
+                cwd=str(Path(__file__).resolve().parent.parent))
+            if proc.returncode != 0 or not (work / "manifest.json").exists():
+                raise RuntimeError(f"building the Brian2 engine {spec} failed:\n"
+                                   f"{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+            # Drop the bulky build intermediates; keep the binary and its static data.
+            for sub in ("code_objects", "brianlib", "results"):
+                shutil.rmtree(work / sub, ignore_errors=True)
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(work, target)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path):
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------------------------------
+# Run (this process)
+
+
+class CompiledEngine:
+    """A built binary: ``run(values, stimulus)`` re-runs it with new values."""
+
+    def __init__(self, spec: EngineSpec, directory: Path):
+        self.spec = spec
+        self.directory = directory
+        self.manifest = json.loads((directory / "manifest.json").read_text())
+        self.binary = str(directory / self.manifest["binary"])
+
+    def run(self, values: dict[str, np.ndarray], stimulus: np.ndarray,
+            timeout_s: float = 120.0) -> dict[str, np.ndarray]:
+        """Run once. ``values``: name -> (n_neurons,) array; ``stimulus``: (n_steps, n_neurons).
+
+        Returns the raw result arrays: ``spike_i``, ``spike_t`` (in steps),
+        ``final_nspk`` and, when recorded, ``trace_v/u/I`` of shape (n_steps, n_neurons).
+        """
+        n, steps = self.spec.n_neurons, self.spec.n_steps
+        stimulus = np.ascontiguousarray(stimulus, dtype=np.float64)
+        if stimulus.shape != (steps, n):
+            raise ValueError(f"stimulus shape {stimulus.shape} != {(steps, n)}")
+        with tempfile.TemporaryDirectory(prefix="izhi-run-") as tmp:
+            args = [self.binary, "--results_dir", tmp + os.sep]
+            for name in PARAM_NAMES:
+                value = np.asarray(values[name], dtype=np.float64).reshape(-1)
+                if value.size == 1 or np.all(value == value[0]):
+                    args.append(f"{GROUP}.{name}={float(value[0])!r}")
+                else:
+                    if value.size != n:
+                        raise ValueError(f"{name}: {value.size} values for {n} neurons")
+                    path = os.path.join(tmp, f"{name}.dat")
+                    value.tofile(path)
+                    args.append(f"{GROUP}.{name}={path}")
+            stim_path = os.path.join(tmp, "stim.dat")
+            stimulus.tofile(stim_path)
+            args.append(f"{STIM}.values={stim_path}")
+            proc = subprocess.run(args, cwd=str(self.directory), capture_output=True,
+                                  timeout=timeout_s)
+            if proc.returncode != 0:
+                raise RuntimeError(f"the compiled engine failed ({proc.returncode}): "
+                                   f"{proc.stdout[-1000:]!r} {proc.stderr[-1000:]!r}")
+            out = {}
+            for key, fname in self.manifest["files"].items():
+                path = os.path.join(tmp, fname)
+                dtype = np.dtype(self.manifest["dtypes"][key])
+                data = np.fromfile(path, dtype=dtype) if os.path.exists(path) else np.zeros(0, dtype)
+                if key.startswith("trace_"):
+                    data = data.reshape(-1, n)
+                out[key] = data
+        out["spike_t"] = np.rint(out["spike_t"] / 1e-3).astype(np.int64)  # seconds -> steps
+        return out
+
+
+_ENGINES: dict[EngineSpec, CompiledEngine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def get_engine(spec: EngineSpec) -> CompiledEngine:
+    """The compiled engine for ``spec``, from memory, the disk cache, or a fresh build."""
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(spec)
+        if engine is None:
+            target = cache_dir() / "engines" / spec.key()
+            if not (target / "manifest.json").exists():
+                _build_in_child(spec, target)
+            engine = _ENGINES[spec] = CompiledEngine(spec, target)
+        return engine
+
+
+def compiled_engine_count() -> int:
+    """How many compiled engines the disk cache holds (to check nothing recompiles)."""
+    root = cache_dir() / "engines"
+    return sum(1 for p in root.glob("*/manifest.json")) if root.exists() else 0
+
+
+def _main(argv: list[str]) -> int:
+    if len(argv) == 3 and argv[0] == "build":
+        spec = EngineSpec(**json.loads(argv[1]))
+        manifest = _build(spec, argv[2])
+        (Path(argv[2]) / "manifest.json").write_text(json.dumps(manifest, indent=1))
+        return 0
+    print("usage: python -m izhi_widgets.engine build SPEC_JSON DIRECTORY", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

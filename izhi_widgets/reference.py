@@ -1,0 +1,81 @@
+"""A plain-Python loop of the same schemes the Brian2 engine runs.
+
+It exists to check the engine (tests compare spike times on random cases) and
+to give the speed benchmark its baseline. It follows exactly the update order,
+spike-rate ceiling and freezing rules of `izhi_widgets.model`.
+
+Examples
+--------
+>>> from izhi_widgets.presets import PRESETS
+>>> from izhi_widgets.reference import simulate_reference
+>>> simulate_reference(PRESETS["A"]).spike_times_ms.tolist()
+[13.0, 17.0, 31.5, 59.25, 86.75]
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .limits import STATE_CAP, check_run_settings, find_runaway, spike_cap
+from .params import IzhikevichParams
+from .presets import Preset
+from .result import SimulationResult, time_grid
+from .stimulus import Stimulus
+
+__all__ = ["simulate_reference"]
+
+
+def simulate_reference(model: IzhikevichParams | Preset, stimulus: Stimulus | None = None, *,
+                       duration_ms: float | None = None, dt_ms: float | None = None,
+                       numerics: str = "published", v0_mV: float | None = None,
+                       u0: float | None = None) -> SimulationResult:
+    """Run one neuron with a Python ``for`` loop ('published' or 'euler' numerics)."""
+    if isinstance(model, Preset):
+        preset = model
+        params, stimulus = preset.params, stimulus or preset.stimulus
+        duration_ms = preset.duration_ms if duration_ms is None else duration_ms
+        dt_ms = preset.dt_ms if dt_ms is None else dt_ms
+        v0_mV = preset.v0_mV if v0_mV is None else v0_mV
+        u0 = (preset.initial_u if v0_mV == preset.v0_mV else params.b * v0_mV) if u0 is None else u0
+    else:
+        params = model
+        if stimulus is None or duration_ms is None or dt_ms is None:
+            raise ValueError("stimulus, duration_ms and dt_ms are required with plain parameters")
+        v0_mV = -65.0 if v0_mV is None else v0_mV
+        u0 = params.b * v0_mV if u0 is None else u0
+    if numerics not in ("published", "euler"):
+        raise ValueError(f"numerics must be 'published' or 'euler' here, got {numerics!r}")
+    duration, h, v, u, n = check_run_settings(duration_ms, dt_ms, v0_mV, u0)
+    start = time.perf_counter()
+    t = time_grid(duration, h)
+    current = stimulus.current(t)
+    a, b, c, d = params.a, params.b, params.c, params.d
+    k2, k1, k0, peak = params.k2, params.k1, params.k0, params.v_peak_mV
+    v_shift, u_gain = params.recovery_terms()
+    cap = spike_cap(duration)
+    vs, us, spikes = np.empty(n), np.empty(n), []
+    published = numerics == "published"
+    for k in range(n):
+        alive = len(spikes) < cap and abs(v) < STATE_CAP and abs(u) < STATE_CAP
+        if alive:
+            dv = h * (k2 * v * v + k1 * v + k0 - u + current[k])
+            if published:  # u sees the NEW v, as in the paper's code
+                v = v + dv
+                u = u + h * a * (b * (v + v_shift) - u_gain * u)
+            else:
+                u = u + h * a * (b * (v + v_shift) - u_gain * u)
+                v = v + dv
+        vs[k], us[k] = v, u
+        if v > peak:
+            spikes.append(t[k])
+            v, u = c, u + d
+    spike_times = np.asarray(spikes, dtype=float)
+    message = find_runaway(t, vs, us, spike_times, params, duration)
+    return SimulationResult(
+        t_ms=t, v_mV=np.minimum(vs, peak), u=us, I=current,
+        spike_times_ms=spike_times, params=params, stimulus=stimulus,
+        dt_ms=h, duration_ms=duration, numerics=numerics, v0_mV=float(v0_mV), u0=float(u0),
+        diverged=bool(message), message=message,
+        elapsed_s=time.perf_counter() - start, engine="python-loop")

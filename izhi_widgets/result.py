@@ -1,0 +1,69 @@
+"""`SimulationResult`: what a simulation returns — plain numpy arrays and the settings that made them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .params import IzhikevichParams
+from .stimulus import Stimulus
+
+__all__ = ["SimulationResult", "NUMERICS", "time_grid"]
+
+#: Numerical schemes: the paper's own fixed-step scheme, or Brian2's ODE integrators.
+NUMERICS = ("published", "euler", "rk4")
+
+
+def time_grid(duration_ms: float, dt_ms: float) -> np.ndarray:
+    """The sample grid ``0, dt, 2 dt, ..., <= duration`` (the paper's ``t = 0:tau:T``)."""
+    n = int(np.floor(duration_ms / dt_ms + 1e-9)) + 1
+    return np.arange(n) * dt_ms
+
+
+@dataclass(frozen=True, eq=False)
+class SimulationResult:
+    """One neuron's simulated response.
+
+    Attributes
+    ----------
+    t_ms : ndarray
+        Sample times (ms), ``0, dt, ..., duration``.
+    v_mV : ndarray
+        Membrane potential after each step, clipped at the spike peak (a spike shows as
+        the peak value at its sample, as in the paper's figures).
+    u, I : ndarray
+        Recovery variable (after the step, before the reset) and injected current.
+    spike_times_ms : ndarray
+        Grid times of the steps in which ``v`` crossed the peak.
+    diverged : bool
+        True when the run hit the spike-rate ceiling or the state ran away; the
+        neuron was then frozen and ``message`` says when and why.
+    """
+
+    t_ms: np.ndarray
+    v_mV: np.ndarray
+    u: np.ndarray
+    I: np.ndarray
+    spike_times_ms: np.ndarray
+    params: IzhikevichParams
+    stimulus: Stimulus
+    dt_ms: float
+    duration_ms: float
+    numerics: str
+    v0_mV: float
+    u0: float
+    diverged: bool = False
+    message: str = ""
+    elapsed_s: float = float("nan")
+    engine: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def n_spikes(self) -> int:
+        return int(len(self.spike_times_ms))
+
+    @property
+    def rate_hz(self) -> float:
+        """Mean firing rate over the whole run."""
+        return 1000.0 * self.n_spikes / self.duration_ms if self.duration_ms > 0 else 0.0
