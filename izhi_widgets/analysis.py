@@ -26,7 +26,7 @@ def nullclines(params: IzhikevichParams, I: float, v_mV: np.ndarray) -> tuple[np
     >>> import numpy as np
     >>> from izhi_widgets.params import IzhikevichParams
     >>> vn, un = nullclines(IzhikevichParams(), 0.0, np.array([-70.0]))
-    >>> float(vn[0]), float(un[0])
+    >>> round(float(vn[0]), 6), round(float(un[0]), 6)
     (-14.0, -14.0)
     """
     v = np.asarray(v_mV, dtype=float)
