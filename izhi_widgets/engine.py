@@ -35,13 +35,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -55,6 +55,7 @@ __all__ = [
     "bucket_neurons",
     "bucket_steps",
     "compiled_engine_count",
+    "is_built",
     "PARAM_NAMES",
 ]
 
@@ -66,7 +67,7 @@ NEURON_BUCKETS = (1, 8, 32, 128, 512, 2048, 4096)
 MIN_STEP_BUCKET = 1024
 GROUP = "izhi"
 STIM = "izhi_stim"
-_ENGINE_VERSION = "3"  # bump when the generated model changes
+_ENGINE_VERSION = "4"  # bump when the generated model changes
 
 
 def bucket_neurons(n: int) -> int:
@@ -102,9 +103,9 @@ class EngineSpec:
     record: bool = True
 
     def key(self) -> str:
-        import brian2  # only for its version: a new Brian2 means a new build
-
-        text = json.dumps([asdict(self), brian2.__version__, _ENGINE_VERSION, sys.version[:6]])
+        # A new Brian2 (or engine template) means a new build; importing brian2 is not needed.
+        text = json.dumps([asdict(self), importlib.metadata.version("brian2"), _ENGINE_VERSION,
+                           sys.version[:6]])
         digest = hashlib.sha1(text.encode()).hexdigest()[:10]
         rec = "rec" if self.record else "spk"
         return f"{self.numerics}-n{self.n_neurons}-s{self.n_steps}-{rec}-{digest}"
@@ -133,6 +134,12 @@ def _build(spec: EngineSpec, directory: str) -> dict:
     b2.set_device("cpp_standalone", directory=directory, build_on_run=False)
     b2.prefs.devices.cpp_standalone.openmp_threads = 0
     b2.prefs.core.default_float_dtype = np.float64
+    # Plain IEEE arithmetic: Brian2's default -ffast-math/-march=native lets the compiler
+    # reassociate and fuse (FMA) operations, so results would depend on the CPU and drift
+    # from the published scheme in the last bits. -march=native would also tie the cached
+    # binary to this CPU.
+    b2.prefs.codegen.cpp.extra_compile_args_gcc = ["-w", "-O3", "-std=c++11",
+                                                   "-fno-fast-math", "-ffp-contract=off"]
     params = "\n".join(f"{name} : 1" for name in PARAM_NAMES if name not in ("v", "u"))
     common = params + "\nnspk : 1\nalive : 1\n"
     if spec.numerics == "published":
@@ -270,19 +277,26 @@ class CompiledEngine:
 
 
 _ENGINES: dict[EngineSpec, CompiledEngine] = {}
-_ENGINES_LOCK = threading.Lock()
 
 
 def get_engine(spec: EngineSpec) -> CompiledEngine:
-    """The compiled engine for ``spec``, from memory, the disk cache, or a fresh build."""
-    with _ENGINES_LOCK:
-        engine = _ENGINES.get(spec)
-        if engine is None:
-            target = cache_dir() / "engines" / spec.key()
-            if not (target / "manifest.json").exists():
-                _build_in_child(spec, target)
-            engine = _ENGINES[spec] = CompiledEngine(spec, target)
-        return engine
+    """The compiled engine for ``spec``, from memory, the disk cache, or a fresh build.
+
+    Concurrent callers (threads or processes, e.g. several Voilà kernels) wait on a
+    file lock per structure, so each structure is built once.
+    """
+    engine = _ENGINES.get(spec)
+    if engine is None:
+        target = cache_dir() / "engines" / spec.key()
+        if not (target / "manifest.json").exists():
+            _build_in_child(spec, target)
+        engine = _ENGINES.setdefault(spec, CompiledEngine(spec, target))
+    return engine
+
+
+def is_built(spec: EngineSpec) -> bool:
+    """Whether ``spec`` is compiled already (a run will not pay a build)."""
+    return spec in _ENGINES or (cache_dir() / "engines" / spec.key() / "manifest.json").exists()
 
 
 def compiled_engine_count() -> int:

@@ -60,12 +60,15 @@ def simulate_reference(model: IzhikevichParams | Preset, stimulus: Stimulus | No
     for k in range(n):
         alive = len(spikes) < cap and abs(v) < STATE_CAP and abs(u) < STATE_CAP
         if alive:
-            dv = h * (k2 * v * v + k1 * v + k0 - u + current[k])
+            # Terms are added in the order of Brian2's generated code, so that both
+            # engines round identically (the accommodation form is neutrally stable
+            # and would otherwise let last-bit differences grow).
             if published:  # u sees the NEW v, as in the paper's code
-                v = v + dv
-                u = u + h * a * (b * (v + v_shift) - u_gain * u)
+                v = v + h * ((((current[k] + k0) + k1 * v) + k2 * (v * v)) - u)
+                u = u + (a * h) * ((b * (v + v_shift)) - (u * u_gain))
             else:
-                u = u + h * a * (b * (v + v_shift) - u_gain * u)
+                dv = h * ((((k0 + k1 * v) + k2 * (v * v)) + current[k]) - u)
+                u = u + (a * h) * ((b * (v + v_shift)) - (u * u_gain))
                 v = v + dv
         vs[k], us[k] = v, u
         if v > peak:

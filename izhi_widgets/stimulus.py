@@ -357,8 +357,10 @@ class OUNoise(Stimulus):
         rng = np.random.default_rng(self.seed)
         decay = math.exp(-self.resolution_ms / self.tau_ms)
         kick = self.sigma * math.sqrt(1.0 - decay * decay)
+        # Draw the start first so the first k values never depend on how many follow.
+        first = self.sigma * rng.standard_normal()  # start in the stationary distribution
         noise = rng.standard_normal(max(n_points, 1)) * kick
-        noise[0] = self.sigma * rng.standard_normal()  # start in the stationary distribution
+        noise[0] = first
         # x_k = decay * x_{k-1} + kick * xi_k (exact OU discretisation on the grid).
         path = np.fromiter(itertools.accumulate(noise, lambda x, xi: decay * x + xi),
                            dtype=float, count=len(noise))

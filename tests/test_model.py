@@ -1,0 +1,257 @@
+"""The Brian2 model builder: published spike times, agreement with a plain-Python loop,
+batching, ODE numerics, divergence and input validation."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from izhi_widgets import (PRESETS, IzhikevichParams, OUNoise, Pulse, PulseTrain, Ramp, RunSpec,
+                          Sine, Step, simulate, simulate_batch)
+from izhi_widgets.engine import compiled_engine_count
+from izhi_widgets.limits import spike_cap
+from izhi_widgets.model import clear_cache
+from izhi_widgets.reference import simulate_reference
+from izhi_widgets.stimulus import Constant
+
+
+@pytest.fixture(autouse=True)
+def _fresh_results():
+    clear_cache()  # every test really runs the engine
+    yield
+
+
+@pytest.mark.parametrize("key", list(PRESETS))
+def test_every_preset_reproduces_the_published_spike_times(key):
+    preset = PRESETS[key]
+    res = simulate(preset)
+    assert res.numerics == "published" and res.dt_ms == preset.dt_ms
+    assert len(res.spike_times_ms) == len(preset.expected_spikes_ms)
+    np.testing.assert_allclose(res.spike_times_ms, preset.expected_spikes_ms, rtol=0, atol=1e-9)
+    assert not res.diverged
+
+
+def test_result_arrays_follow_the_papers_grid_and_conventions():
+    res = simulate(PRESETS["A"])
+    np.testing.assert_allclose(res.t_ms, np.arange(401) * 0.25)
+    # v is clipped at the peak: each spike's sample shows exactly 30 mV.
+    spike_idx = np.rint(res.spike_times_ms / 0.25).astype(int)
+    assert np.all(res.v_mV[spike_idx] == 30.0) and res.v_mV.max() == 30.0
+    np.testing.assert_array_equal(res.I, PRESETS["A"].stimulus.current(res.t_ms))
+    assert res.u0 == pytest.approx(0.2 * -70)
+    assert len(res.v_mV) == len(res.u) == len(res.I) == len(res.t_ms)
+
+
+def test_accommodation_preset_keeps_its_own_initial_u():
+    res = simulate(PRESETS["R"])
+    assert res.u0 == -16.0 and res.params.recovery == "accommodation"
+
+
+def test_batched_run_equals_one_by_one():
+    specs = [RunSpec.from_preset(p) for p in PRESETS.values()]
+    batch = simulate_batch(specs)
+    clear_cache()
+    for spec, together in zip(specs, batch):
+        alone = simulate_batch([spec])[0]
+        np.testing.assert_array_equal(together.spike_times_ms, alone.spike_times_ms)
+        np.testing.assert_array_equal(together.v_mV, alone.v_mV)
+        np.testing.assert_array_equal(together.u, alone.u)
+
+
+def _random_stimulus(rng: np.random.Generator, duration: float):
+    kinds = rng.choice(["step", "pulse", "train", "ramp", "sine", "noise", "const"],
+                       size=rng.integers(1, 4))
+    stim = None
+    for kind in kinds:
+        start = float(rng.uniform(0, duration / 2))
+        amp = float(rng.uniform(-5, 25))
+        term = {
+            "step": lambda: Step(amp, start),
+            "pulse": lambda: Pulse(amp, start, float(rng.uniform(0.5, 20))),
+            "train": lambda: PulseTrain(amp, tuple(start + 10 * k for k in range(3)), 2.0),
+            "ramp": lambda: Ramp(float(rng.uniform(0, 0.2)), start),
+            "sine": lambda: Sine(amp / 2, float(rng.uniform(1, 50)), amp / 2),
+            "noise": lambda: OUNoise(amp / 2, 3.0, 4.0, int(rng.integers(0, 1000))),
+            "const": lambda: Constant(float(rng.uniform(-2, 5))),
+        }[kind]()
+        stim = term if stim is None else stim + term
+    return stim
+
+
+def _random_specs(rng: np.random.Generator, n: int) -> list[RunSpec]:
+    specs = []
+    for _ in range(n):
+        params = IzhikevichParams(a=float(rng.uniform(0.005, 0.2)), b=float(rng.uniform(-0.1, 0.3)),
+                                  c=float(rng.uniform(-70, -45)), d=float(rng.uniform(-2, 10)),
+                                  recovery=str(rng.choice(["standard", "standard", "accommodation"])))
+        duration = float(rng.uniform(30, 400))
+        dt = float(rng.choice([0.1, 0.2, 0.25, 0.5]))
+        specs.append(RunSpec(params, _random_stimulus(rng, duration), duration, dt,
+                             float(rng.uniform(-75, -55))))
+    return specs
+
+
+def test_random_cases_match_the_plain_python_scheme_exactly(rng):
+    specs = _random_specs(rng, 40)
+    results = simulate_batch(specs, "published")
+    assert sum(r.n_spikes for r in results) > 100  # the cases really fire
+    for spec, res in zip(specs, results):
+        ref = simulate_reference(spec.params, spec.stimulus, duration_ms=spec.duration_ms,
+                                 dt_ms=spec.dt_ms, v0_mV=spec.v0_mV, u0=spec.u0)
+        np.testing.assert_allclose(res.spike_times_ms, ref.spike_times_ms, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(res.v_mV, ref.v_mV, rtol=1e-9, atol=1e-9)
+        assert res.diverged == ref.diverged
+
+
+def test_random_cases_match_the_plain_python_euler_loop(rng):
+    specs = _random_specs(rng, 20)
+    results = simulate_batch(specs, "euler")
+    for spec, res in zip(specs, results):
+        ref = simulate_reference(spec.params, spec.stimulus, duration_ms=spec.duration_ms,
+                                 dt_ms=spec.dt_ms, v0_mV=spec.v0_mV, u0=spec.u0, numerics="euler")
+        # Brian2 may order the floating-point terms differently: allow a rounding-level gap.
+        assert abs(res.n_spikes - ref.n_spikes) <= 1
+        n = min(res.n_spikes, ref.n_spikes, 5)
+        np.testing.assert_allclose(res.spike_times_ms[:n], ref.spike_times_ms[:n], atol=spec.dt_ms)
+
+
+def test_published_and_euler_differ_where_the_paper_says():
+    # Panel I: with u updated from the old v (Euler), the latency shrinks a lot.
+    pub = simulate(PRESETS["I"])
+    ode = simulate(PRESETS["I"], numerics="euler", dt_ms=0.01)
+    assert pub.spike_times_ms.tolist() == [26.6]
+    assert ode.n_spikes >= 1 and ode.spike_times_ms[0] < 22
+
+
+def test_rk4_converges_with_the_step():
+    coarse = simulate(PRESETS["A"], numerics="rk4", dt_ms=0.1)
+    fine = simulate(PRESETS["A"], numerics="rk4", dt_ms=0.01)
+    finer = simulate(PRESETS["A"], numerics="rk4", dt_ms=0.005)
+    assert coarse.n_spikes == fine.n_spikes == finer.n_spikes == 5
+    gap_coarse = np.abs(coarse.spike_times_ms - finer.spike_times_ms).max()
+    gap_fine = np.abs(fine.spike_times_ms - finer.spike_times_ms).max()
+    assert gap_fine < 0.1 and gap_fine < gap_coarse / 5
+
+
+@pytest.mark.parametrize("numerics", ["published", "euler", "rk4"])
+def test_rest_is_a_fixed_point_in_every_scheme(numerics):
+    # RS parameters, no input: v = -70, u = b v is an equilibrium.
+    res = simulate(IzhikevichParams(a=0.02, b=0.2, c=-65, d=8), Constant(0.0), duration_ms=100,
+                   dt_ms=0.1, numerics=numerics, v0_mV=-70)
+    assert res.n_spikes == 0
+    np.testing.assert_allclose(res.v_mV, -70, atol=1e-9)
+    np.testing.assert_allclose(res.u, -14, atol=1e-9)
+
+
+def test_spikes_only_mode_gives_the_same_spikes():
+    full = simulate(PRESETS["C"])
+    clear_cache()
+    spikes = simulate(PRESETS["C"], record=False)
+    np.testing.assert_array_equal(full.spike_times_ms, spikes.spike_times_ms)
+    assert spikes.v_mV.size == 0
+
+
+def test_runaway_spiking_stops_at_the_ceiling_with_a_message():
+    # Panel T at a finer step runs away into thousands of spikes (reference notes).
+    res = simulate(PRESETS["T"], numerics="euler", dt_ms=0.01)
+    assert res.diverged
+    assert res.n_spikes == spike_cap(PRESETS["T"].duration_ms)
+    assert "Runaway" in res.message
+    # After the stop the neuron is frozen: the rest of the trace is flat.
+    stop = int(np.rint(res.spike_times_ms[-1] / 0.01)) + 2
+    assert np.ptp(res.v_mV[stop:]) == 0
+
+
+def test_exploding_state_is_stopped_not_propagated_as_nan():
+    # Strongly unstable recovery (a < 0, b > 0) with a huge step blows the state up.
+    res = simulate(IzhikevichParams(a=-1, b=2, c=-65, d=50), Step(-1000, 0), duration_ms=2000,
+                   dt_ms=2.0, v0_mV=-65)
+    assert res.diverged and res.message
+    assert np.all(np.isfinite(res.v_mV))
+
+
+def test_matches_the_reference_loop_on_a_runaway():
+    spec = RunSpec.from_preset(PRESETS["T"], dt_ms=0.05)
+    res = simulate_batch([spec])[0]
+    ref = simulate_reference(PRESETS["T"], dt_ms=0.05)
+    assert res.diverged == ref.diverged
+    np.testing.assert_allclose(res.spike_times_ms, ref.spike_times_ms, atol=1e-9)
+    assert res.message == ref.message
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    (dict(dt_ms=0), "dt_ms"),
+    (dict(dt_ms=-0.1), "dt_ms"),
+    (dict(dt_ms=float("nan")), "dt_ms"),
+    (dict(duration_ms=0), "duration_ms"),
+    (dict(duration_ms=float("inf")), "duration_ms"),
+    (dict(duration_ms=10_000, dt_ms=0.01), "samples"),
+    (dict(v0_mV=float("nan")), "v0_mV"),
+    (dict(u0=1e9), "u0"),
+    (dict(numerics="midpoint"), "numerics"),
+])
+def test_bad_run_settings_raise_value_errors_naming_the_field(kwargs, field):
+    with pytest.raises(ValueError, match=field):
+        simulate(PRESETS["A"], **kwargs)
+
+
+@pytest.mark.parametrize("changes, field", [
+    (dict(a=float("nan")), "a"), (dict(b=math.inf), "b"), (dict(c=40), "c"),
+    (dict(d=1e6), "d"), (dict(recovery="quadratic"), "recovery"), (dict(a="0.1"), "a"),
+])
+def test_bad_parameters_raise_value_errors_naming_the_field(changes, field):
+    with pytest.raises(ValueError, match=rf"^{field} "):
+        IzhikevichParams(**changes)
+
+
+def test_plain_parameters_need_a_stimulus_and_duration():
+    with pytest.raises(ValueError, match="stimulus"):
+        simulate(IzhikevichParams())
+    with pytest.raises(ValueError, match="duration_ms"):
+        simulate(IzhikevichParams(), Step(10))
+
+
+finite_or_bad = st.one_of(
+    st.floats(min_value=-200, max_value=200),
+    st.sampled_from([float("nan"), float("inf"), -float("inf"), 1e12, -1e12, 0.0]),
+)
+
+
+@given(a=finite_or_bad, b=finite_or_bad, c=finite_or_bad, d=finite_or_bad,
+       amp=finite_or_bad, start=finite_or_bad,
+       duration=st.one_of(st.floats(min_value=1, max_value=400), finite_or_bad),
+       dt=st.one_of(st.sampled_from([0.1, 0.25, 0.5, 1.0]), finite_or_bad),
+       numerics=st.sampled_from(["published", "euler", "rk4"]),
+       v0=finite_or_bad)
+def test_any_input_gives_a_result_or_a_value_error(a, b, c, d, amp, start, duration, dt,
+                                                    numerics, v0):
+    try:
+        params = IzhikevichParams(a=a, b=b, c=c, d=d)
+        stim = Step(amp, start)
+        if dt != 0 and duration / dt > 4096:  # keep to the warm engines: a new structure compiles ~7 s
+            return
+        res = simulate(params, stim, duration_ms=duration, dt_ms=dt, numerics=numerics,
+                       v0_mV=v0)
+    except ValueError as err:
+        assert str(err)
+        return
+    assert res.t_ms[-1] <= duration + 1e-9
+    assert np.all(np.isfinite(res.v_mV)) or res.diverged
+    assert res.n_spikes <= spike_cap(duration)
+    assert res.diverged == bool(res.message)
+
+
+def test_changing_values_never_recompiles():
+    simulate(PRESETS["A"])
+    simulate_batch([RunSpec.from_preset(p) for p in PRESETS.values()])
+    clear_cache()
+    before = compiled_engine_count()
+    for k in range(5):
+        simulate(PRESETS["A"].params.with_values(a=0.02 + 0.01 * k, d=2 + k),
+                 Step(5 + k, 3 * k), duration_ms=90 + k, dt_ms=0.2 + 0.01 * k, v0_mV=-70 + k)
+    simulate_batch([RunSpec.from_preset(p) for p in PRESETS.values()])
+    assert compiled_engine_count() == before
