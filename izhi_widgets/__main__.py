@@ -19,7 +19,7 @@ from .engine import EngineSpec, get_engine
 WARM_SPECS = (
     [EngineSpec("published", 1, 2**k) for k in range(10, 15)]
     + [EngineSpec(m, 1, 2**k) for m in ("euler", "rk4") for k in range(10, 17)]
-    + [EngineSpec("published", 32, 2048)]
+    + [EngineSpec("published", 32, 2048), EngineSpec("published", 32, 65536)]
     + [EngineSpec(m, 32, s) for m in ("euler", "rk4") for s in (4096, 65536)]
 )
 

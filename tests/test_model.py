@@ -255,3 +255,41 @@ def test_changing_values_never_recompiles():
                  Step(5 + k, 3 * k), duration_ms=90 + k, dt_ms=0.2 + 0.01 * k, v0_mV=-70 + k)
     simulate_batch([RunSpec.from_preset(p) for p in PRESETS.values()])
     assert compiled_engine_count() == before
+
+
+any_number = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**6, 10**6),
+                       st.text(max_size=5), st.none())
+stimulus_dicts = st.one_of(
+    st.fixed_dictionaries({"kind": st.just("step"), "amplitude": any_number, "start_ms": any_number}),
+    st.fixed_dictionaries({"kind": st.just("pulse"), "amplitude": any_number,
+                           "start_ms": any_number, "width_ms": any_number}),
+    st.fixed_dictionaries({"kind": st.just("ramp"), "slope_per_ms": any_number,
+                           "start_ms": any_number, "stop_ms": any_number}),
+    st.fixed_dictionaries({"kind": st.just("sine"), "amplitude": any_number,
+                           "frequency_hz": any_number, "offset": any_number}),
+    st.fixed_dictionaries({"kind": st.just("ou_noise"), "mean": any_number, "sigma": any_number,
+                           "tau_ms": any_number, "seed": any_number}),
+    st.fixed_dictionaries({"kind": st.just("pulse_train"), "amplitude": any_number,
+                           "onsets_ms": st.lists(any_number, max_size=4), "width_ms": any_number}),
+    st.fixed_dictionaries({"kind": st.just("piecewise"),
+                           "times_ms": st.lists(any_number, max_size=4),
+                           "values": st.lists(any_number, max_size=4)}),
+    st.fixed_dictionaries({"kind": st.text(max_size=8)}),
+)
+
+
+@given(data=stimulus_dicts, duration=st.floats(min_value=1, max_value=300),
+       numerics=st.sampled_from(["published", "euler", "rk4"]))
+def test_any_stimulus_gives_a_result_or_a_value_error(data, duration, numerics):
+    from izhi_widgets import stimulus_from_dict
+
+    try:
+        stim = stimulus_from_dict(data)
+        res = simulate(PRESETS["RS"].params, stim, duration_ms=duration, dt_ms=0.25,
+                       numerics=numerics, v0_mV=-65)
+    except ValueError as err:
+        assert str(err)
+        return
+    assert np.all(np.isfinite(res.I))
+    assert res.n_spikes <= spike_cap(duration)
+    assert res.diverged == bool(res.message)
