@@ -286,11 +286,13 @@ def get_engine(spec: EngineSpec) -> CompiledEngine:
     file lock per structure, so each structure is built once.
     """
     engine = _ENGINES.get(spec)
+    if engine is not None and not os.path.exists(engine.binary):
+        engine = None  # the cache was cleared under us: build again
     if engine is None:
         target = cache_dir() / "engines" / spec.key()
         if not (target / "manifest.json").exists():
             _build_in_child(spec, target)
-        engine = _ENGINES.setdefault(spec, CompiledEngine(spec, target))
+        engine = _ENGINES[spec] = CompiledEngine(spec, target)
     return engine
 
 
