@@ -14,19 +14,23 @@ firing-pattern classifier and F–I curves.
 The classifier
 --------------
 `classify` is a fixed, ordered list of rules: the first that applies gives the label.
-Rules that need the protocol (ramps, pulses, lowered windows) come first; a run that
-none of them explains is labelled from its spike train alone. The stimulus is read from
-the sampled current ``result.I`` (``describe_stimulus``): *baseline* is the initial
-current, a *piece* is a stretch of constant current (flat) or constant slope (ramp)
-between jumps, an *excursion* is a flat piece whose two neighbours sit at one common
-level, the run's first or last current (a pulse or window that returns), *brief* means
-at most 20 % of the run; *identical* pulses agree in amplitude and, to one step, width. Bursts
-are `detect_bursts` groups (adaptive threshold) of at least 3 spikes unless stated.
-*Ringing* means that, in a stretch of constant current, the rest state at that current
-is a stable focus whose linear oscillation keeps at least 5 % of its amplitude per half
-period, and ``v`` crosses that resting value twice: first by at least 10 % of its largest
-deviation, then by at least 1 %. A *pulses-only* protocol is a baseline with brief
-excursions and nothing else.
+Rules that need the protocol (ramps, pulses, lowered windows, traces) come first; a run
+that none of them explains is labelled from its spike train alone. The stimulus is read
+from the sampled current ``result.I`` (`describe_stimulus`). Terms:
+
+* *baseline*: the initial current;
+* *piece*: a stretch of constant current (flat) or constant slope (ramp) between jumps;
+* *excursion*: a flat piece whose two neighbours sit at one common level, the run's first
+  or last current (a pulse, or a window that returns); *brief*: at most 20 % of the run;
+* *pulses-only protocol*: a baseline interrupted only by brief excursions;
+* *identical pulses*: equal amplitude and, to one step, equal width;
+* *burst*: a `detect_bursts` group (adaptive threshold) of at least 3 spikes;
+* *ringing*: in a stretch of constant current, the rest state at that current is a stable
+  focus whose linear oscillation keeps at least 5 % of its amplitude per half period,
+  and ``v`` crosses that resting value twice, first by at least 10 % of its largest
+  deviation, then by at least 1 %;
+* *firing stops*: the silence after the last spike exceeds 3 times the longest ISI and
+  twice the time from the onset to the last spike (a single spike: only the latter).
 
 ==============================  ==============================================================
 label                           rule (checked in this order)
@@ -37,7 +41,7 @@ inhibition-induced bursting     baseline, none before the first lowering; bursti
                                 hold at least half of those spikes.
 rebound spike / rebound burst   All spikes follow the release from a negative current to a
                                 level no higher than 0 (or than the level before it), none
-                                before or during the negative current, and the firing stops
+                                before or during the negative current, and the firing ends
                                 (the silence after it exceeds twice its longest ISI, or for a
                                 single spike its delay from the release); a rebound burst
                                 with at least 3 spikes, else a rebound spike.
@@ -45,48 +49,49 @@ accommodation                   Two rising ramps: a slow one reaches a current w
                                 that is higher than where a ramp at least twice as steep fires.
 class 1 / class 2 excitable     At least 3 spikes, 80 % of them on one rising ramp. Class 2
                                 when the rate at onset (first interval) is at least 40 Hz
-                                (Izhikevich 2004: class 2 cannot fire below about 40 Hz),
-                                class 1 otherwise.
-resonator / integrator          Identical brief depolarizing pulses in at least 2 pairs with
-                                different spacings: resonator when only the more widely spaced
-                                pairs fire, integrator when only the more closely spaced fire.
-threshold variability           Identical brief depolarizing pulses, some fire and some do
-                                not, and firing goes with whether a hyperpolarizing pulse came
-                                just before.
-bistability                     The cell is silent at the baseline (which has a stable rest),
-                                a brief pulse starts firing that persists after the pulse, and
-                                either a later brief pulse stops it for good, or it lasts
-                                (at least 3 spikes) to the end of the run.
-depolarizing after-potential    After the last spike, with the current back at or below the
-                                baseline and constant, ``v`` rises at least 2 mV above the
-                                reset ``c`` and decays again by at least 2 mV, without firing.
-spike latency                   One brief depolarizing pulse, and the first spike comes after
-                                it ended, later than 5 ms and than one pulse width.
+                                (Izhikevich 2004: class 2 cells cannot fire slower than about
+                                40 Hz), class 1 otherwise. Steep ramps raise the onset rate of
+                                any cell; `fi_curve` gives the steady-state answer.
+resonator / integrator          Pulses-only, identical depolarizing pulses in at least 2 pairs
+                                of different spacings: resonator when only the more widely
+                                spaced pairs fire, integrator when only the closer ones fire.
+threshold variability           Pulses-only, identical depolarizing pulses of which some fire
+                                and some do not, and firing goes with whether a
+                                hyperpolarizing pulse came just before.
+bistability                     Pulses-only, the cell is silent at the baseline (which has a
+                                stable rest), a pulse starts firing that persists after it,
+                                and either a later pulse stops it for good, or it lasts (at
+                                least 3 spikes) to the end of the run.
+depolarizing after-potential    After the last spike, with the current constant and not above
+                                the baseline, ``v`` rises (at least 1 mV above its first value
+                                and 2 mV above the reset ``c``) and decays again by at least
+                                2 mV, without firing.
+spike latency                   Pulses-only with one depolarizing pulse, and the first spike
+                                comes after it ended, later than 5 ms and than one pulse
+                                width.
 resonator                       An input change that evokes no spike is followed by ringing,
                                 and a later input fires the cell.
 subthreshold oscillations       At most 2 spikes, and ``v`` rings in some stretch of constant
                                 current after an input change (after the last spike in it).
-quiescent                       No spikes (and none of the above).
-phasic spiking                  No burst, and firing stops: the silence after the last spike
-                                exceeds 3 times the longest ISI and twice the time from onset
-                                to the last spike (a single spike needs only the latter).
-phasic bursting                 One burst, starting with the first spike, then firing stops
-                                (same test).
+quiescent                       No spikes.
+phasic spiking                  No burst and firing stops, or a single spike.
+phasic bursting                 One burst holding every spike, then firing stops.
 tonic bursting                  At least 2 bursts holding at least 2/3 of the spikes.
 mixed mode                      A burst first, then at least 2 single spikes at a steady rate
                                 (the last interval at most 1.1 times the first one after the
-                                burst: a pause, then regular firing).
-spike frequency adaptation      ISIs lengthen by at least 20 % over at least 3 consecutive
-                                intervals, or the second ISI is at least 4 times the first (a
-                                fast onset doublet, then much slower firing).
-tonic spiking                   Anything else that fires repeatedly.
+                                burst: a pause, then regular firing), no later burst.
+spike frequency adaptation      At least 3 spikes whose ISIs lengthen by at least 20 % over at
+                                least 3 consecutive intervals, or whose second ISI is at least
+                                4 times the first (a fast onset doublet, then slow firing).
+tonic spiking                   Anything else.
 ==============================  ==============================================================
 
 The thresholds are round numbers chosen so that the published runs of all 28 presets get
 their own label; the rules name protocol shapes, never presets, so any other run is
 labelled by the same logic. Borderline cases exist (Fig. 1A "tonic spiking" and the
 2003 RS cell differ mainly in the size of their onset doublet); the explanation and
-``features`` say what was measured.
+``features`` say what was measured. A run without traces (``record=False``) skips the
+rules that read ``v`` (after-potential, ringing).
 
 Examples
 --------
@@ -283,8 +288,9 @@ class SpikeStats:
         over mean; NaN with fewer than 2 ISIs).
     adaptation_index : float
         Mean over consecutive ISI pairs of ``(ISI[k+1] - ISI[k]) / (ISI[k+1] + ISI[k])``
-        (the Allen Cell Types / NeuroDSP convention): 0 for a regular train, positive
-        when the intervals lengthen (adaptation), at most 1. NaN with fewer than 2 ISIs.
+        (the convention of the Allen Institute's IPFX feature extractor): 0 for a regular
+        train, positive when the intervals lengthen (adaptation), below 1. NaN with fewer
+        than 2 ISIs.
     first_spike_latency_ms : float or None
         First spike at or after the stimulus onset, minus the onset; None if no spike.
     onset_ms : float
@@ -326,7 +332,8 @@ def spike_stats(result: SimulationResult) -> SpikeStats:
     t = np.asarray(result.t_ms, dtype=float)
     spikes = np.asarray(result.spike_times_ms, dtype=float)
     onset = _onset_ms(t, _current_of(result))
-    onset = float(t[0]) if onset is None and len(t) else (onset or 0.0)
+    if onset is None:  # a constant current: count from the start of the run
+        onset = float(t[0])
     isis = np.diff(spikes)
     after = spikes[spikes >= onset]
     return SpikeStats(
@@ -432,8 +439,7 @@ def detect_bursts(spike_times_ms: ArrayLike, max_isi_ms: float | None = None,
     spikes = np.sort(np.asarray(spike_times_ms, dtype=float).reshape(-1))
     if max_isi_ms is None:
         threshold = burst_isi_threshold(spikes, end_ms=end_ms, gap_ratio=gap_ratio)
-        if threshold is None:
-            # No gap: a regular train, unless it is one group followed by a long silence.
+        if threshold is None:  # no gap between short and long intervals: a regular train
             return []
     else:
         threshold = float(max_isi_ms)
@@ -497,7 +503,7 @@ class StimulusPiece:
 
 @dataclass(frozen=True)
 class Excursion:
-    """A flat piece (index ``piece``) whose neighbours share one level ``base``: a pulse or window."""
+    """A flat piece (index ``piece``) whose neighbours share the level ``base``: a pulse/window."""
 
     piece: int
     start_ms: float
@@ -547,7 +553,8 @@ class StimulusProtocol:
             if p.kind == "flat":
                 parts.append(f"{p.level:g} until {p.stop_ms:g} ms")
             elif p.kind == "ramp":
-                parts.append(f"ramp {p.current_start:g} -> {p.current_end:g} until {p.stop_ms:g} ms")
+                parts.append(f"ramp {p.current_start:g} -> {p.current_end:g} "
+                             f"until {p.stop_ms:g} ms")
             else:
                 parts.append(f"varying until {p.stop_ms:g} ms")
         return ", ".join(parts)
@@ -560,13 +567,35 @@ def _true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
+#: Runs of at least 3 consecutive pieces this short (in samples) are one varying piece.
+STAIRCASE_SAMPLES = 4
+
+
+def _merge_staircases(pieces: list[StimulusPiece]) -> list[StimulusPiece]:
+    """Fold runs of tiny pieces (noise held on a grid coarser than dt) into varying pieces."""
+    short = np.array([p.last - p.first + 1 <= STAIRCASE_SAMPLES for p in pieces])
+    runs = [(a, b) for a, b in _true_runs(short) if b - a >= 3]
+    if not runs:
+        return pieces
+    out, k = [], 0
+    for a, b in runs:
+        out.extend(pieces[k:a])
+        first, last = pieces[a], pieces[b - 1]
+        out.append(StimulusPiece("varying", first.start_ms, last.stop_ms, first.first,
+                                 last.last, first.current_start, last.current_end))
+        k = b
+    out.extend(pieces[k:])
+    return out
+
+
 def describe_stimulus(t_ms: ArrayLike, current: ArrayLike) -> StimulusProtocol:
     """Read a sampled current back into pieces (flat, ramp, varying) and excursions.
 
     The increments ``I[k+1] - I[k]`` are sorted into: zero (flat), runs of at least
     `MIN_RAMP_STEPS` equal non-zero increments (a ramp), isolated non-zero increments
     (jumps, which separate pieces) and runs of at least 3 unequal non-zero increments
-    (varying: noise, sines). An excursion is a flat piece whose neighbours are flat at one
+    (varying: noise, sines); 3 or more consecutive pieces of at most `STAIRCASE_SAMPLES`
+    samples also make one varying piece (noise held on a grid coarser than the step). An excursion is a flat piece whose neighbours are flat at one
     common other level (a pulse, or a window that returns), that level being the first or the last
     current of the run.
 
@@ -621,8 +650,12 @@ def describe_stimulus(t_ms: ArrayLike, current: ArrayLike) -> StimulusProtocol:
         pieces.append(StimulusPiece(name, start_ms, float(t[last]), first, last,
                                     float(cur[first]), float(cur[last])))
 
+    # Walk only the increments where the kind (or ramp run) changes, or that are jumps.
+    ident = np.where(kind == RAMP, run_id, -1)
+    marks = np.flatnonzero((kind == JUMP) | np.concatenate(
+        ([True], (kind[1:] != kind[:-1]) | (ident[1:] != ident[:-1]))))
     first, start_ms, key = 0, float(t[0]), None
-    for k in range(len(d)):
+    for k in marks.tolist():
         if kind[k] == JUMP:
             close(first, k, FLAT if key is None else key[0], start_ms)
             first, start_ms, key = k + 1, float(t[k]), None
@@ -634,6 +667,7 @@ def describe_stimulus(t_ms: ArrayLike, current: ArrayLike) -> StimulusProtocol:
             close(first, k, key[0], start_ms)
             first, start_ms, key = k, float(t[k]), this
     close(first, n - 1, FLAT if key is None else key[0], start_ms)
+    pieces = _merge_staircases(pieces)
 
     # The level an excursion leaves and returns to must be where the run starts or ends
     # (so the gaps of a pulse train are not read as excursions from the pulses).
@@ -708,7 +742,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _ringing(t: np.ndarray, v: np.ndarray, v_rest: float) -> bool:
-    """Whether ``v`` crosses ``v_rest`` twice: first by >= 10 %, then >= 1 % of its largest deviation."""
+    """Whether ``v`` crosses ``v_rest`` twice: by >= 10 %, then >= 1 % of its largest deviation."""
     if len(v) < 5:
         return False
     dev = v - v_rest
@@ -768,7 +802,9 @@ def _response_ends(spikes: np.ndarray, start_ms: float, stop_ms: float) -> bool:
     return silence > 2 * float(np.max(np.diff(spikes)))
 
 
-def _is_bursting(spikes: np.ndarray, end_ms: float, min_spikes: int = BURST_MIN_SPIKES) -> list[Burst]:
+def _is_bursting(spikes: np.ndarray, end_ms: float,
+                 min_spikes: int = BURST_MIN_SPIKES) -> list[Burst]:
+    """Bursts of the train if they hold at least half of its spikes, else []."""
     bursts = detect_bursts(spikes, min_spikes=min_spikes, end_ms=end_ms)
     in_bursts = sum(b.n_spikes for b in bursts)
     return bursts if bursts and 2 * in_bursts >= len(spikes) else []
@@ -1016,7 +1052,7 @@ def _rule_dap(ctx: _Context):
     return ("depolarizing after-potential",
             f"After the spike at {_fmt(last)} ms the potential climbs {hump:.3g} mV above the "
             f"reset ({ctx.params.c:g} mV) at {_fmt(ctx.t[k + top])} ms before decaying, "
-            f"with the input off.",
+            f"with the input back at {piece.level:g}.",
             {"dap_mV": hump, "dap_peak_ms": float(ctx.t[k + top])})
 
 
@@ -1031,8 +1067,9 @@ def _rule_latency(ctx: _Context):
     if delay < max(5.0, pulse.width_ms):
         return None
     return ("spike latency",
-            f"A {_fmt(pulse.width_ms)} ms pulse evokes a spike {_fmt(ctx.spikes[0] - pulse.start_ms)} "
-            f"ms after its onset, {_fmt(delay)} ms after it ended.",
+            f"A {_fmt(pulse.width_ms)} ms pulse evokes a spike "
+            f"{_fmt(ctx.spikes[0] - pulse.start_ms)} ms after its onset, {_fmt(delay)} ms "
+            f"after it ended.",
             {"latency_ms": float(ctx.spikes[0] - pulse.start_ms), "delay_after_pulse_ms": delay})
 
 
@@ -1064,7 +1101,8 @@ def _rule_subthreshold_oscillations(ctx: _Context):
         if len(inside):
             first = int(np.searchsorted(ctx.t, inside[-1])) + 1
         if _window_rings(ctx, first, piece.last, piece.level):
-            after = "after the spike" if len(inside) else f"after the input change at {piece.start_ms:g} ms"
+            after = ("after the spike" if len(inside) else
+                     f"after the input change at {piece.start_ms:g} ms")
             return ("subthreshold oscillations",
                     f"The potential rings (damped subthreshold oscillation around "
                     f"{_stable_rest(ctx.params, piece.level).v_mV:.3g} mV) {after}.",

@@ -174,18 +174,18 @@ def simulate_batch(runs: Sequence[RunSpec], numerics: str = "published", *,
         if not isinstance(spec, RunSpec):
             raise ValueError(f"runs must be RunSpec objects, got {type(spec).__name__}")
     keys = [(spec, numerics, record) for spec in runs]
-    todo = [i for i, key in enumerate(keys) if key not in _CACHE]
+    out: list[SimulationResult | None] = [_CACHE.get(key) for key in keys]
+    todo = [i for i, result in enumerate(out) if result is None]
     if todo:
         fresh = _run_engine([runs[i] for i in todo], numerics, record, progress)
         for i, result in zip(todo, fresh):
-            _CACHE[keys[i]] = result
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-    out = []
-    for key in keys:
+            out[i] = result
+    for key, result in zip(keys, out):  # most recent last; the cache keeps the newest
+        _CACHE[key] = result
         _CACHE.move_to_end(key)
-        out.append(_CACHE[key])
-    return out
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return out  # type: ignore[return-value]
 
 
 def _run_engine(runs: list[RunSpec], numerics: str, record: bool,

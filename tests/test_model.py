@@ -293,3 +293,11 @@ def test_any_stimulus_gives_a_result_or_a_value_error(data, duration, numerics):
     assert np.all(np.isfinite(res.I))
     assert res.n_spikes <= spike_cap(duration)
     assert res.diverged == bool(res.message)
+
+
+def test_batches_larger_than_the_result_cache():
+    specs = [RunSpec(IzhikevichParams(), Step(0.1 * k, 10), 100, 0.25, -65) for k in range(100)]
+    results = simulate_batch(specs, record=False)
+    assert len(results) == 100
+    counts = [r.n_spikes for r in results]
+    assert counts[0] == 0 and counts[-1] > 0 and counts == sorted(counts)
