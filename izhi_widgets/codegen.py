@@ -1,0 +1,382 @@
+""""Show code": a short standalone Brian2 script that reproduces a run of the explorer.
+
+`brian2_script` writes a plain Python script that needs only ``brian2`` and ``numpy``
+(it does not import izhi_widgets). It runs the same model, numerics, step, stimulus and
+initial state with Brian2's runtime mode (``prefs.codegen.target = 'numpy'``), an
+explicit `Network` and ``namespace=``, and prints the spike times, one per line.
+
+* ``published`` numerics: the paper's scheme as a ``run_regularly`` operation that
+  advances ``v`` with the old ``u`` and then ``u`` with the *new* ``v``, before the
+  threshold; ``euler`` / ``rk4``: Brian2's state updaters on the ODEs.
+* The stimulus is sampled on the run's grid ``t = 0, dt, ..., T`` with the same
+  expressions (strict inequalities for open windows) and played back by a
+  `TimedArray`; every number is written with ``repr(float)``, so nothing is rounded.
+* Like the app, the script stops a neuron that runs away (a mean rate above the
+  spike ceiling, or ``|v|``, ``|u|`` beyond ``1e6``).
+
+Examples
+--------
+>>> from izhi_widgets import PRESETS
+>>> from izhi_widgets.codegen import brian2_script
+>>> p = PRESETS["A"]
+>>> code = brian2_script(p.params, p.stimulus, p.duration_ms, p.dt_ms, "published",
+...                      p.v0_mV, p.initial_u)
+>>> "import brian2" in code and "izhi_widgets" not in code
+True
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import math
+
+import numpy as np
+
+from .limits import STATE_CAP, check_run_settings, spike_cap
+from .params import IzhikevichParams
+from .result import NUMERICS, time_grid
+from .stimulus import (Constant, OUNoise, Piecewise, Pulse, PulseTrain, Ramp, Sine, Step,
+                       Stimulus, Sum)
+
+__all__ = ["brian2_script"]
+
+
+def _f(x: float) -> str:
+    """A float literal that reads back exactly (negative values in parentheses)."""
+    x = float(x)
+    if not math.isfinite(x):
+        raise ValueError(f"cannot write the non-finite number {x!r} into a script")
+    text = repr(x)
+    return f"({text})" if x < 0 else text
+
+
+# ---------------------------------------------------------------------------------------
+# Stimulus helpers. These functions are copied verbatim into the generated script (by
+# `inspect.getsource`) and also run here, so `brian2_script` can check that the script's
+# stimulus equals ``stimulus.current(t_grid)`` bit for bit before writing it.
+
+
+def window(t, start, stop, closed):
+    """Inside the window: open ends (strict inequalities) unless `closed` includes them."""
+    left = t >= start if closed in ("left", "both") else t > start
+    if stop is None:
+        return left
+    return left & (t <= stop if closed in ("right", "both") else t < stop)
+
+
+def constant_current(t, amplitude):
+    """The same current at every t."""
+    return np.full(t.shape, amplitude)
+
+
+def step_current(t, amplitude, start, stop, closed):
+    """amplitude inside the window, else 0."""
+    return np.where(window(t, start, stop, closed), amplitude, 0.0)
+
+
+def pulse_train_current(t, amplitude, onsets, width):
+    """amplitude inside each open interval (onset, onset + width), else 0."""
+    inside = np.zeros(t.shape, dtype=bool)
+    for onset in onsets:
+        inside |= (t > onset) & (t < onset + width)
+    return np.where(inside, amplitude, 0.0)
+
+
+def ramp_current(t, slope, start, stop, closed):
+    """slope * (t - start) inside the window (clipped at +-1e4), else 0."""
+    value = np.clip(slope * (t - start), -1.0e4, 1.0e4)
+    return np.where(window(t, start, stop, closed), value, 0.0)
+
+
+def sine_current(t, amplitude, frequency_hz, offset, phase_rad, start, stop):
+    """offset + amplitude * sin(2 pi f (t - start) + phase) for start <= t (< stop), else 0."""
+    phase = 2 * np.pi * frequency_hz * 1e-3 * (t - start) + phase_rad
+    return np.where(window(t, start, stop, "left"), offset + amplitude * np.sin(phase), 0.0)
+
+
+def ou_noise_current(t, mean, sigma, tau, seed, start, stop, resolution):
+    """Ornstein-Uhlenbeck current drawn on a grid of `resolution` ms, held in between."""
+    inside = window(t, start, stop, "neither")
+    if not np.any(inside):
+        return np.zeros(t.shape)
+    k = np.clip(np.floor((t - start) / resolution + 1e-9).astype(np.int64), 0, None)
+    n_points = int(k[inside].max()) + 1
+    rng = np.random.default_rng(seed)
+    decay = math.exp(-resolution / tau)
+    kick = sigma * math.sqrt(1.0 - decay * decay)
+    first = sigma * rng.standard_normal()  # start in the stationary distribution
+    noise = rng.standard_normal(max(n_points, 1)) * kick
+    noise[0] = first
+    path = np.fromiter(itertools.accumulate(noise, lambda x, xi: decay * x + xi),
+                       dtype=float, count=len(noise))
+    values = mean + path[:n_points]
+    return np.where(inside, values[np.minimum(k, len(values) - 1)], 0.0)
+
+
+def piecewise_current(t, times, values, interpolation):
+    """Breakpoints held ('hold': 0 before the first) or joined by straight lines ('linear')."""
+    times, values = np.asarray(times, dtype=float), np.asarray(values, dtype=float)
+    if interpolation == "linear":
+        return np.interp(t, times, values)
+    k = np.searchsorted(times, t, side="right") - 1
+    return np.where(k >= 0, values[np.clip(k, 0, None)], 0.0)
+
+
+_HELPER_ORDER = (window, constant_current, step_current, pulse_train_current, ramp_current,
+                 sine_current, ou_noise_current, piecewise_current)
+
+
+def _lit(x: float) -> str:
+    """A float literal for an assignment (reads back exactly)."""
+    return repr(float(x))
+
+
+def _arg(value) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(_arg(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return repr(int(value))
+    return _f(value)
+
+
+def _call(stim: Stimulus):
+    """``(function, args)`` computing ``stim._current(t)`` for one non-Sum stimulus."""
+    if isinstance(stim, Constant):
+        return constant_current, (stim.amplitude,)
+    if isinstance(stim, Pulse):
+        stim = stim._as_step()
+    if isinstance(stim, Step):
+        return step_current, (stim.amplitude, stim.start_ms, stim.stop_ms, stim.closed)
+    if isinstance(stim, PulseTrain):
+        return pulse_train_current, (stim.amplitude, tuple(stim.onsets_ms), stim.width_ms)
+    if isinstance(stim, Ramp):
+        return ramp_current, (stim.slope_per_ms, stim.start_ms, stim.stop_ms, stim.closed)
+    if isinstance(stim, Sine):
+        return sine_current, (stim.amplitude, stim.frequency_hz, stim.offset, stim.phase_rad,
+                              stim.start_ms, stim.stop_ms)
+    if isinstance(stim, OUNoise):
+        return ou_noise_current, (stim.mean, stim.sigma, stim.tau_ms, int(stim.seed),
+                                  stim.start_ms, stim.stop_ms, stim.resolution_ms)
+    if isinstance(stim, Piecewise):
+        return piecewise_current, (tuple(stim.times_ms), tuple(stim.values), stim.interpolation)
+    raise ValueError(f"no script form for a {type(stim).__name__} stimulus")
+
+
+def _stimulus_program(stim: Stimulus, t_grid: np.ndarray):
+    """Statements leaving the sampled current in ``I_values``, the helpers they use, and the
+    values those statements compute (evaluated here with the same helper functions)."""
+    used: set = set()
+    lines: list[str] = []
+    counter = [0]
+
+    def emit(s: Stimulus, target: str) -> np.ndarray:
+        if isinstance(s, Sum):
+            lines.append(f"{target} = np.zeros(N_STEPS)")
+            total = np.zeros(t_grid.shape)
+            for term in s.terms:
+                if isinstance(term, Sum):
+                    counter[0] += 1
+                    tmp = f"part_{counter[0]}"
+                    values = emit(term, tmp)
+                    lines.append(f"{target} = {target} + {tmp}")
+                else:
+                    func, args = _call(term)
+                    used.add(func)
+                    values = func(t_grid, *args)
+                    lines.append(f"{target} = {target} + {func.__name__}(t_grid, "
+                                 f"{', '.join(_arg(a) for a in args)})")
+                total = total + values
+            return total
+        func, args = _call(s)
+        used.add(func)
+        lines.append(f"{target} = {func.__name__}(t_grid, {', '.join(_arg(a) for a in args)})")
+        return np.asarray(func(t_grid, *args), dtype=float)
+
+    values = emit(stim, "I_values")
+    if used & {step_current, ramp_current, sine_current, ou_noise_current}:
+        used.add(window)
+    helpers = [f for f in _HELPER_ORDER if f in used]
+    return lines, helpers, values
+
+
+def _embedded_program(values: np.ndarray) -> list[str]:
+    """Fallback: the sampled values themselves, run-length encoded."""
+    change = np.flatnonzero(np.diff(values) != 0) + 1
+    starts = np.concatenate([[0], change])
+    counts = np.diff(np.concatenate([starts, [len(values)]]))
+    levels = ", ".join(repr(float(v)) for v in values[starts])
+    reps = ", ".join(str(int(c)) for c in counts)
+    return ["# The stimulus as sampled by the app: run-length encoded (value, repeat count).",
+            f"I_levels = np.array([{levels}])",
+            f"I_repeats = np.array([{reps}])",
+            "I_values = np.repeat(I_levels, I_repeats)"]
+
+
+def brian2_script(params: IzhikevichParams, stimulus: Stimulus, duration_ms: float,
+                  dt_ms: float, numerics: str = "published", v0_mV: float = -65.0,
+                  u0: float | None = None, *, title: str = "") -> str:
+    """A standalone Brian2 script reproducing one run of the explorer.
+
+    Parameters
+    ----------
+    params : IzhikevichParams
+    stimulus : Stimulus
+    duration_ms, dt_ms : float
+        The run covers the grid ``0, dt, ..., duration`` (as `izhi_widgets.simulate`).
+    numerics : {'published', 'euler', 'rk4'}
+    v0_mV, u0 : float
+        Initial state (``u0`` defaults to ``b * v0``).
+    title : str
+        A line for the script's docstring (e.g. the preset's name).
+
+    Returns
+    -------
+    str
+        Python source. Running it prints ``spike times (ms):`` and then one spike time per
+        line, equal to ``simulate(...).spike_times_ms``.
+
+    Raises
+    ------
+    ValueError
+        For invalid settings (as `simulate`) or unknown numerics.
+    """
+    if not isinstance(params, IzhikevichParams):
+        raise ValueError(f"params must be IzhikevichParams, got {type(params).__name__}")
+    if not isinstance(stimulus, Stimulus):
+        raise ValueError(f"stimulus must be a Stimulus, got {type(stimulus).__name__}")
+    if numerics not in NUMERICS:
+        raise ValueError(f"numerics must be one of {NUMERICS}, got {numerics!r}")
+    u_init = params.b * float(v0_mV) if u0 is None else u0
+    duration, dt, v0, u_init, _ = check_run_settings(duration_ms, dt_ms, v0_mV, u_init)
+    n_steps = len(time_grid(duration, dt))
+    p = params
+    t_grid = time_grid(duration, dt)
+    stim_lines, helpers, values = _stimulus_program(stimulus, t_grid)
+    if not np.array_equal(values, stimulus.current(t_grid)):
+        # The helpers no longer match the library's stimulus: embed the samples instead.
+        stim_lines, helpers = _embedded_program(stimulus.current(t_grid)), []
+
+    accommodation = p.recovery == "accommodation"
+    if accommodation:
+        v_shift, _ = p.recovery_terms()
+        u_rhs = f"a*(b*(v + {_f(v_shift)}))"
+        u_text = f"u' = a*b*(v + {v_shift:g})   (accommodation form)"
+    else:
+        u_rhs = "a*(b*v - u)"
+        u_text = "u' = a*(b*v - u)"
+    v_rhs = "k2*v*v + k1*v + k0 - u + I"
+
+    guard = (f"alive = int(nspk < spike_cap and abs(v) < state_cap and abs(u) < state_cap)")
+    if numerics == "published":
+        model = '''eqs = """
+v : 1
+u : 1
+I : 1
+nspk : 1
+alive : 1
+"""'''
+        group_kwargs = ""
+        update = f'''
+# The paper's scheme, in this order at every step (before the threshold):
+# v with the old u, then u with the NEW v.
+neuron.run_regularly("""
+I = stimulus(t)
+v = v + alive*h*({v_rhs})
+u = u + alive*h*{u_rhs}
+""", when="groups", name="izhi_update")
+'''
+        scheme = "the published fixed-step scheme (u updated with the new v)"
+    else:
+        model = f'''eqs = """
+dv/dt = alive*({v_rhs})/ms : 1
+du/dt = alive*{u_rhs}/ms : 1
+I = stimulus(t) : 1
+nspk : 1
+alive : 1
+"""'''
+        group_kwargs = f', method="{numerics}"'
+        update = ""
+        scheme = f"Brian2's {numerics} integrator"
+
+    helper_text = "".join("\n\n" + inspect.getsource(func) for func in helpers)
+    imports = "import itertools\nimport math\n" if ou_noise_current in helpers else ""
+    title = "".join(ch for ch in str(title) if ch.isalnum() or ch in " ,.:;()+-_'/")[:120]
+    heading = f"{title} -- " if title else ""
+    return f'''"""{heading}Izhikevich neuron simulated with Brian2 (generated by izhi-explorer).
+
+    v' = {p.k2:g}*v^2 + {p.k1:g}*v + {p.k0:g} - u + I,    {u_text}
+    if v > {p.v_peak_mV:g} mV:  v <- c,  u <- u + d
+
+Numerics: {scheme}, dt = {dt!r} ms, {n_steps} samples t = 0, dt, ..., {duration!r} ms.
+Stimulus: {stimulus.describe()}.
+Needs only brian2 and numpy. Prints the spike times (ms), one per line.
+"""
+{imports}import sys
+
+import numpy as np
+import brian2 as b2
+from brian2 import ms
+
+b2.prefs.codegen.target = "numpy"  # Brian2's runtime mode: no compiler needed
+b2.BrianLogger.log_level_warn()
+
+# Parameters (the model's dimensionless units: v in mV, t in ms)
+a, b, c, d = {_lit(p.a)}, {_lit(p.b)}, {_lit(p.c)}, {_lit(p.d)}
+k2, k1, k0 = {_lit(p.k2)}, {_lit(p.k1)}, {_lit(p.k0)}
+v_peak = {_lit(p.v_peak_mV)}
+v0, u0 = {_lit(v0)}, {_lit(u_init)}
+DT_MS = {_lit(dt)}
+N_STEPS = {n_steps}  # the grid t = 0, DT_MS, ..., {duration!r} ms
+h = DT_MS  # the step in model units (used by the published scheme)
+# Like the app: stop a neuron that runs away (mean rate ceiling, or |v|, |u| >= state_cap).
+spike_cap = {float(spike_cap(duration))!r}
+state_cap = {float(STATE_CAP)!r}
+{helper_text}
+# The stimulus sampled on the grid (open windows: strict inequalities), played back per step.
+t_grid = np.arange(N_STEPS) * DT_MS
+{chr(10).join(stim_lines)}
+stimulus = b2.TimedArray(I_values, dt=DT_MS * ms)
+
+{model}
+namespace = dict(a=a, b=b, c=c, d=d, k2=k2, k1=k1, k0=k0, v_peak=v_peak, h=h,
+                 spike_cap=spike_cap, state_cap=state_cap, stimulus=stimulus, ms=ms)
+neuron = b2.NeuronGroup(1, eqs, threshold="v > v_peak", reset="v = c\\nu = u + d\\nnspk = nspk + 1",
+                        dt=DT_MS * ms, namespace=namespace, name="izhi"{group_kwargs})
+neuron.v = v0
+neuron.u = u0
+neuron.run_regularly("{guard}",
+                     when="before_groups", name="izhi_guard")
+{update}
+spikes = b2.SpikeMonitor(neuron, name="izhi_spikes")
+# Record after the threshold (before the reset), so a spike's sample shows the crossing.
+trace = b2.StateMonitor(neuron, ["v", "u", "I"], record=0, when="after_thresholds",
+                        name="izhi_trace")
+net = b2.Network(neuron, spikes, trace)
+net.run(N_STEPS * DT_MS * ms, namespace=namespace)
+
+# Spike times on the grid (step index * DT_MS), as the app reports them.
+steps = np.rint(np.asarray(spikes.t / (DT_MS * ms))).astype(int)
+spike_times_ms = steps * DT_MS
+print("spike times (ms):")
+for time_ms in spike_times_ms:
+    print(repr(float(time_ms)))
+
+if "--plot" in sys.argv:  # python script.py --plot  writes izhi_traces.png
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(3, 1, sharex=True, figsize=(8, 6))
+    t_ms = trace.t / ms
+    axes[0].plot(t_ms, np.minimum(trace.v[0], v_peak), "k", lw=0.8)
+    axes[1].plot(t_ms, trace.u[0], "tab:blue", lw=0.8)
+    axes[2].plot(t_ms, trace.I[0], "0.4", lw=0.8)
+    for ax, label in zip(axes, ("v (mV)", "u", "I")):
+        ax.set_ylabel(label)
+    axes[2].set_xlabel("time (ms)")
+    fig.savefig("izhi_traces.png", dpi=120)
+'''
