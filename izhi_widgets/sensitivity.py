@@ -29,6 +29,7 @@ True
 from __future__ import annotations
 
 import csv
+import functools
 import importlib.metadata
 import json
 import math
@@ -277,11 +278,13 @@ def _refresh_report_table(report: Path, rows: list[dict[str, Any]]) -> bool:
     return found
 
 
+@functools.lru_cache(maxsize=1)
 def load_sensitivity() -> dict[str, dict[str, Any]]:
     """The packaged table as ``{preset key: row}`` (rows as in `sensitivity_table`).
 
-    Reads ``izhi_widgets/data/sensitivity.json`` through ``importlib.resources``; runs
-    no simulation.
+    Reads ``izhi_widgets/data/sensitivity.json`` through ``importlib.resources`` once per
+    process (the panel asks on every update; treat the result as read-only); runs no
+    simulation.
     """
     text = resources.files(_DATA_PACKAGE).joinpath("data", _DATA_NAME).read_text()
     return {row["key"]: row for row in json.loads(text)["rows"]}
