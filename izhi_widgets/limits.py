@@ -27,7 +27,7 @@ MAX_DT_MS = 5.0
 #: Most samples (steps) one neuron's run may record: 4 arrays x 8 bytes x this = 16 MB.
 MAX_SAMPLES = 500_000
 #: Most neuron-steps a batched run may take.
-MAX_BATCH_SAMPLES = 50_000_000
+MAX_BATCH_SAMPLES = 8_000_000
 #: Most neurons in one batched run.
 MAX_BATCH = 4096
 #: Spike-rate ceiling: a neuron averaging more than this has run away and is stopped.

@@ -537,3 +537,47 @@ def test_decimation_keeps_spikes_and_pairs():
 def test_share_query_matches_encode_state(ex):
     ex.c.value = -60.0
     assert ex.share_query() == encode_state(ex.state) == "preset=A&c=-60"
+
+
+def test_a_random_walk_through_the_panel_never_breaks_it(ex, rng):
+    """Seeded random user paths: any mix of presets, sliders, shapes, numerics and bad values
+    either redraws or shows a message, and a final valid change always redraws."""
+    from izhi_widgets.state import SHAPES
+
+    presets = list(PRESETS)
+    floats = [0.0, -1.0, 1e9, float("nan"), 0.1, 0.25, 0.5, 50.0, 120.0]
+    moves = [
+        lambda: setattr(ex.preset, "value", str(rng.choice(presets))),
+        lambda: setattr(ex.a, "value", float(rng.uniform(ex.a.min, ex.a.max))),
+        lambda: setattr(ex.b, "value", float(rng.uniform(ex.b.min, ex.b.max))),
+        lambda: setattr(ex.c, "value", float(rng.uniform(ex.c.min, ex.c.max))),
+        lambda: setattr(ex.d, "value", float(rng.uniform(ex.d.min, ex.d.max))),
+        lambda: setattr(ex.v0, "value", float(rng.choice([-90.0, -65.0, float("nan"), 1e6]))),
+        lambda: setattr(ex.stim_shape, "value", str(rng.choice(list(SHAPES)))),
+        lambda: setattr(ex.numerics, "value", str(rng.choice(["published", "euler", "rk4"]))),
+        lambda: setattr(ex.dt, "value", float(rng.choice([0.1, 0.2, 0.25, 0.0, -1.0]))),
+        lambda: setattr(ex.duration, "value", float(rng.choice([40.0, 150.0, 300.0, 0.0, 1e7]))),
+    ]
+    field_values = {"float": floats, "int": [0, 3, -1, 10**9], "text": ["", "12", "x", "1e999"]}
+    for _ in range(80):
+        if rng.random() < 0.25 and ex.stim_fields:
+            name = str(rng.choice(list(ex.stim_fields)))
+            widget = ex.stim_fields[name]
+            kind = "text" if isinstance(widget.value, str) else (
+                "int" if isinstance(widget.value, int) else "float")
+            if name == "points":
+                value = str(rng.choice(["0:0, 50:10, 90:0", "0:", "9:1, 3:2", "0:5"]))
+            else:
+                value = field_values[kind][int(rng.integers(len(field_values[kind])))]
+            try:
+                widget.value = value
+            except Exception:  # the widget itself refused the value (trait validation)
+                pass
+        else:
+            moves[int(rng.integers(len(moves)))]()
+        assert ex.last_exception is None, ex.last_exception
+        assert "ready" in ex.status.value or ex.message.value, ex.status.value
+    ex.reset_button.click()
+    run = ex.run_count
+    ex.a.value = 0.031
+    assert ex.run_count == run + 1 and ex.message.value == "" and ex.result.params.a == 0.031
