@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -93,6 +94,23 @@ def cache_dir() -> Path:
     return Path(root)
 
 
+@functools.lru_cache(maxsize=1)
+def _brian2_version() -> str:
+    return importlib.metadata.version("brian2")
+
+
+def _run_tmpdir(n_bytes: int) -> str | None:
+    """Where a run's files go: RAM-backed ``/dev/shm`` when it has room to spare (each run
+    writes ~40 files; containers often give /dev/shm only 64 MB), else the system default."""
+    shm = "/dev/shm"
+    try:
+        stats = os.statvfs(shm)
+    except OSError:
+        return None
+    free = stats.f_bavail * stats.f_frsize
+    return shm if os.access(shm, os.W_OK) and free > 2 * n_bytes + (64 << 20) else None
+
+
 @dataclass(frozen=True)
 class EngineSpec:
     """The structure of one compiled network."""
@@ -104,8 +122,7 @@ class EngineSpec:
 
     def key(self) -> str:
         # A new Brian2 (or engine template) means a new build; importing brian2 is not needed.
-        text = json.dumps([asdict(self), importlib.metadata.version("brian2"), _ENGINE_VERSION,
-                           sys.version[:6]])
+        text = json.dumps([asdict(self), _brian2_version(), _ENGINE_VERSION, sys.version[:6]])
         digest = hashlib.sha1(text.encode()).hexdigest()[:10]
         rec = "rec" if self.record else "spk"
         return f"{self.numerics}-n{self.n_neurons}-s{self.n_steps}-{rec}-{digest}"
@@ -232,6 +249,9 @@ class CompiledEngine:
         self.directory = directory
         self.manifest = json.loads((directory / "manifest.json").read_text())
         self.binary = str(directory / self.manifest["binary"])
+        # stimulus in, and (when recorded) three traces out, as float64
+        n_values = self.spec.n_neurons * self.spec.n_steps * (4 if self.spec.record else 1)
+        self.tmpdir = _run_tmpdir(8 * n_values)
 
     def run(self, values: dict[str, np.ndarray], stimulus: np.ndarray,
             timeout_s: float = 120.0) -> dict[str, np.ndarray]:
@@ -244,7 +264,7 @@ class CompiledEngine:
         stimulus = np.ascontiguousarray(stimulus, dtype=np.float64)
         if stimulus.shape != (steps, n):
             raise ValueError(f"stimulus shape {stimulus.shape} != {(steps, n)}")
-        with tempfile.TemporaryDirectory(prefix="izhi-run-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="izhi-run-", dir=self.tmpdir) as tmp:
             args = [self.binary, "--results_dir", tmp + os.sep]
             for name in PARAM_NAMES:
                 value = np.asarray(values[name], dtype=np.float64).reshape(-1)

@@ -255,5 +255,5 @@ def _run_engine(runs: list[RunSpec], numerics: str, record: bool,
             t_ms=t, v_mV=v, u=u, I=current, spike_times_ms=spike_times, params=run.params,
             stimulus=run.stimulus, dt_ms=run.dt_ms, duration_ms=run.duration_ms,
             numerics=numerics, v0_mV=run.v0_mV, u0=float(run.u0), diverged=bool(message),
-            message=message, elapsed_s=elapsed, engine=f"brian2 cpp_standalone {spec.key()}"))
+            message=message, elapsed_s=elapsed, engine=f"brian2 cpp_standalone {engine.directory.name}"))
     return results
