@@ -111,6 +111,14 @@ class Stimulus:
             out[f.name] = value
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Stimulus":
+        """Inverse of `to_dict` (see `stimulus_from_dict`); on a subclass, the kind must match."""
+        stim = stimulus_from_dict(data)
+        if not isinstance(stim, cls):
+            raise ValueError(f"expected a {cls.__name__} stimulus, got kind {stim.kind!r}")
+        return stim
+
     def describe(self) -> str:
         """One-line human description."""
         return repr(self)

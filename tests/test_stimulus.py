@@ -90,6 +90,13 @@ def test_round_trip_through_plain_json(stim):
     np.testing.assert_array_equal(back.current(t), stim.current(t))
 
 
+def test_classmethod_from_dict_checks_the_kind():
+    assert Step.from_dict(Step(14, 10).to_dict()) == Step(14, 10)
+    assert isinstance(Sum.from_dict((Constant(1) + Step(2)).to_dict()), Sum)
+    with pytest.raises(ValueError, match="Ramp"):
+        Ramp.from_dict(Step(1).to_dict())
+
+
 def test_every_kind_is_covered_by_the_examples():
     assert {s.kind for s in ALL_EXAMPLES} == set(STIMULUS_KINDS)
 
