@@ -88,10 +88,20 @@ def bucket_steps(n: int) -> int:
 
 
 def cache_dir() -> Path:
-    """Where compiled engines live: ``$IZHI_CACHE_DIR`` or ``~/.cache/izhi_widgets``."""
-    root = os.environ.get("IZHI_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "izhi_widgets")
-    return Path(root)
+    """Where compiled engines live: ``$IZHI_CACHE_DIR``, else ``~/.cache/izhi_widgets``, else
+    (a read-only home, as on some hosts) a per-user folder in the temporary directory."""
+    explicit = os.environ.get("IZHI_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    home_cache = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"))
+    root = home_cache / "izhi_widgets"
+    if root.is_dir() and os.access(root, os.W_OK):
+        return root
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        return root
+    except OSError:
+        return Path(tempfile.gettempdir()) / f"izhi_widgets-{os.getuid()}"
 
 
 @functools.lru_cache(maxsize=1)
