@@ -561,7 +561,8 @@ class Explorer:
             heading("Stimulus I(t)"), self.stim_shape, self.stim_box, self.stim_desc,
             self.duration,
             heading("Numerics"), self.numerics, self.dt, self.numerics_help, self.numerics_note,
-        ], layout=W.Layout(width="390px", min_width="390px", padding="0 12px 0 0"))
+        ], layout=W.Layout(width="390px", min_width="390px", padding="0 12px 0 0",
+                           overflow="visible"))  # 100%-wide children + margins: no scrollbar
         controls.add_class("izhi-controls")
         actions = W.HBox([self.reset_button, self.csv_button, self.png_button, self.code_button],
                          layout=W.Layout(flex_flow="row wrap"))
@@ -570,15 +571,18 @@ class Explorer:
         right = W.VBox([
             self.canvas, self.readout, self.label, status_row, self.message, actions,
             self.downloads, heading("Share this view"), self.share, self.code_output,
-        ], layout=W.Layout(width="780px", min_width="780px"))
+        ], layout=W.Layout(width="780px", min_width="780px", overflow="visible"))
         right.add_class("izhi-main")
         diagnostics = W.HBox([W.HTML('<span class="izhi-muted">diagnostics</span>'), self.ping,
                               self.pong], layout=W.Layout(align_items="center",
                                                           margin="12px 0 0 0"))
         diagnostics.add_class("izhi-diagnostics")
         self.widget = W.VBox([W.HTML(_CSS),
+                              # Wraps the figure below the controls when the page is
+                              # narrower than both (a JupyterLab notebook with a sidebar).
                               W.HBox([controls, right],
-                                     layout=W.Layout(align_items="flex-start")),
+                                     layout=W.Layout(align_items="flex-start",
+                                                     flex_flow="row wrap")),
                               diagnostics], layout=W.Layout(padding="8px"))
         self.widget.add_class("izhi-app")
 
@@ -921,8 +925,14 @@ class Explorer:
 
     def _update_share(self) -> None:
         query = self.share_query()
-        base = self._request_url.split("?", 1)[0] if self._request_url else ""
-        link = f"{base}?{query}"
+        if not self._request_url:
+            # Plain Jupyter: there is no app URL to link to (a bare "?..." would reopen
+            # JupyterLab, not this state), so show the query to add to the Voila app's URL.
+            self.share.value = (f'<code>?{html.escape(query)}</code> '
+                                f'<span class="izhi-muted">add this to the Voilà app\'s URL '
+                                f'(…/voila/render/explorer.ipynb) to open this state</span>')
+            return
+        link = f"{self._request_url.split('?', 1)[0]}?{query}"
         self.share.value = (f'<code>{html.escape(link)}</code> '
                             f'<a href="{html.escape(link, quote=True)}" target="_blank" '
                             f'rel="noopener">open</a>')
