@@ -15,6 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .engine import EngineSpec, get_engine
 
+__all__ = ["WARM_SPECS", "warm", "main"]
+
 #: Structures used by the app's defaults, the gallery, the tests and the sensitivity table.
 WARM_SPECS = (
     [EngineSpec("published", 1, 2**k) for k in range(10, 15)]
