@@ -588,6 +588,9 @@ class Explorer:
 
     def _connect(self) -> None:
         self.preset.observe(self._on_preset, names="value")
+        # Registered before _on_change so u0 is already in step when the run starts.
+        self.b.observe(self._keep_u0_at_rest, names="value")
+        self.v0.observe(self._keep_u0_at_rest, names="value")
         for widget in (*self.sliders.values(), self.v0, self.u0, self.recovery, self.k1, self.k0,
                        self.duration, self.numerics, self.dt, *self.stim_fields.values()):
             widget.observe(self._on_change, names="value")
@@ -612,6 +615,25 @@ class Explorer:
             widget.close()
 
     # ----- callbacks ---------------------------------------------------------------------
+    @_guarded
+    def _keep_u0_at_rest(self, change) -> None:
+        """The papers start from rest, u0 = b*v0: while u0 sits there, it follows b and v0.
+        A u0 the user (or a preset, like R's -16) set elsewhere is left alone."""
+        if self._hold:
+            return
+        old_b = change["old"] if change["owner"] is self.b else self.b.value
+        old_v0 = change["old"] if change["owner"] is self.v0 else self.v0.value
+        try:
+            at_rest = math.isclose(self.u0.value, old_b * old_v0, rel_tol=1e-9, abs_tol=1e-9)
+        except TypeError:
+            return
+        if at_rest and math.isfinite(self.b.value * self.v0.value):
+            self._hold += 1
+            try:  # no run for u0 itself: the b / v0 observer right after runs once
+                self.u0.value = round(self.b.value * self.v0.value, 12)
+            finally:
+                self._hold -= 1
+
     @_guarded
     def _on_change(self, change=None) -> None:
         if self._hold:

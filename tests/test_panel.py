@@ -581,3 +581,18 @@ def test_a_random_walk_through_the_panel_never_breaks_it(ex, rng):
     run = ex.run_count
     ex.a.value = 0.031
     assert ex.run_count == run + 1 and ex.message.value == "" and ex.result.params.a == 0.031
+
+
+def test_u0_follows_b_and_v0_while_at_rest_but_keeps_a_chosen_value(ex):
+    run = ex.run_count
+    ex.b.value = 0.25
+    assert ex.u0.value == pytest.approx(0.25 * -70) and ex.run_count == run + 1  # one run
+    assert ex.result.u0 == pytest.approx(-17.5)
+    ex.v0.value = -60.0
+    assert ex.u0.value == pytest.approx(0.25 * -60) and ex.result.u0 == pytest.approx(-15)
+    ex.u0.value = -10.0  # the user's own choice stays
+    ex.b.value = 0.2
+    assert ex.u0.value == -10.0 and ex.result.u0 == -10.0
+    ex.preset.value = "R"  # R starts from u0 = -16, not b*v0
+    ex.b.value = 0.9
+    assert ex.u0.value == -16.0
