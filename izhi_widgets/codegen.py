@@ -28,16 +28,15 @@ True
 from __future__ import annotations
 
 import inspect
-import itertools
 import math
+import re
 
 import numpy as np
 
 from .limits import STATE_CAP, check_run_settings, spike_cap
 from .params import IzhikevichParams
 from .result import NUMERICS, time_grid
-from .stimulus import (Constant, OUNoise, Piecewise, Pulse, PulseTrain, Ramp, Sine, Step,
-                       Stimulus, Sum)
+from .stimulus import STIMULUS_KINDS, Stimulus, Sum, window
 
 __all__ = ["brian2_script"]
 
@@ -52,79 +51,37 @@ def _f(x: float) -> str:
 
 
 # ---------------------------------------------------------------------------------------
-# Stimulus helpers. These functions are copied verbatim into the generated script (by
-# `inspect.getsource`) and also run here, so `brian2_script` can check that the script's
-# stimulus equals ``stimulus.current(t_grid)`` bit for bit before writing it.
+# The stimulus: each shape's own numpy function (`Stimulus.function`, the code the app
+# runs) is copied verbatim into the script, with the helpers it calls.
 
 
-def window(t, start, stop, closed):
-    """Inside the window: open ends (strict inequalities) unless `closed` includes them."""
-    left = t >= start if closed in ("left", "both") else t > start
-    if stop is None:
-        return left
-    return left & (t <= stop if closed in ("right", "both") else t < stop)
+def _helper_table() -> dict[str, object]:
+    """Name -> function of every function a stimulus script may need (from the registry)."""
+    table: dict[str, object] = {"window": window}
+    for cls in STIMULUS_KINDS.values():
+        if cls.function is not None:
+            table[cls.function.__name__] = cls.function
+    return table
 
 
-def constant_current(t, amplitude):
-    """The same current at every t."""
-    return np.full(t.shape, amplitude)
+def _with_dependencies(used: set) -> list:
+    """The functions in ``used`` and, transitively, the registry functions their sources
+    call (each once, callees first)."""
+    table = _helper_table()
+    order: list = []
 
+    def visit(func) -> None:
+        if func in order:
+            return
+        source = inspect.getsource(func)
+        for name, other in table.items():
+            if other is not func and re.search(rf"\b{name}\(", source):
+                visit(other)
+        order.append(func)
 
-def step_current(t, amplitude, start, stop, closed):
-    """amplitude inside the window, else 0."""
-    return np.where(window(t, start, stop, closed), amplitude, 0.0)
-
-
-def pulse_train_current(t, amplitude, onsets, width):
-    """amplitude inside each open interval (onset, onset + width), else 0."""
-    inside = np.zeros(t.shape, dtype=bool)
-    for onset in onsets:
-        inside |= (t > onset) & (t < onset + width)
-    return np.where(inside, amplitude, 0.0)
-
-
-def ramp_current(t, slope, start, stop, closed):
-    """slope * (t - start) inside the window (clipped at +-1e4), else 0."""
-    value = np.clip(slope * (t - start), -1.0e4, 1.0e4)
-    return np.where(window(t, start, stop, closed), value, 0.0)
-
-
-def sine_current(t, amplitude, frequency_hz, offset, phase_rad, start, stop):
-    """offset + amplitude * sin(2 pi f (t - start) + phase) for start <= t (< stop), else 0."""
-    phase = 2 * np.pi * frequency_hz * 1e-3 * (t - start) + phase_rad
-    return np.where(window(t, start, stop, "left"), offset + amplitude * np.sin(phase), 0.0)
-
-
-def ou_noise_current(t, mean, sigma, tau, seed, start, stop, resolution):
-    """Ornstein-Uhlenbeck current drawn on a grid of `resolution` ms, held in between."""
-    inside = window(t, start, stop, "neither")
-    if not np.any(inside):
-        return np.zeros(t.shape)
-    k = np.clip(np.floor((t - start) / resolution + 1e-9).astype(np.int64), 0, None)
-    n_points = int(k[inside].max()) + 1
-    rng = np.random.default_rng(seed)
-    decay = math.exp(-resolution / tau)
-    kick = sigma * math.sqrt(1.0 - decay * decay)
-    first = sigma * rng.standard_normal()  # start in the stationary distribution
-    noise = rng.standard_normal(max(n_points, 1)) * kick
-    noise[0] = first
-    path = np.fromiter(itertools.accumulate(noise, lambda x, xi: decay * x + xi),
-                       dtype=float, count=len(noise))
-    values = mean + path[:n_points]
-    return np.where(inside, values[np.minimum(k, len(values) - 1)], 0.0)
-
-
-def piecewise_current(t, times, values, interpolation):
-    """Breakpoints held ('hold': 0 before the first) or joined by straight lines ('linear')."""
-    times, values = np.asarray(times, dtype=float), np.asarray(values, dtype=float)
-    if interpolation == "linear":
-        return np.interp(t, times, values)
-    k = np.searchsorted(times, t, side="right") - 1
-    return np.where(k >= 0, values[np.clip(k, 0, None)], 0.0)
-
-
-_HELPER_ORDER = (window, constant_current, step_current, pulse_train_current, ramp_current,
-                 sine_current, ou_noise_current, piecewise_current)
+    for func in sorted(used, key=lambda f: f.__name__):
+        visit(func)
+    return order
 
 
 def _lit(x: float) -> str:
@@ -146,25 +103,10 @@ def _arg(value) -> str:
 
 def _call(stim: Stimulus):
     """``(function, args)`` computing ``stim._current(t)`` for one non-Sum stimulus."""
-    if isinstance(stim, Constant):
-        return constant_current, (stim.amplitude,)
-    if isinstance(stim, Pulse):
-        stim = stim._as_step()
-    if isinstance(stim, Step):
-        return step_current, (stim.amplitude, stim.start_ms, stim.stop_ms, stim.closed)
-    if isinstance(stim, PulseTrain):
-        return pulse_train_current, (stim.amplitude, tuple(stim.onsets_ms), stim.width_ms)
-    if isinstance(stim, Ramp):
-        return ramp_current, (stim.slope_per_ms, stim.start_ms, stim.stop_ms, stim.closed)
-    if isinstance(stim, Sine):
-        return sine_current, (stim.amplitude, stim.frequency_hz, stim.offset, stim.phase_rad,
-                              stim.start_ms, stim.stop_ms)
-    if isinstance(stim, OUNoise):
-        return ou_noise_current, (stim.mean, stim.sigma, stim.tau_ms, int(stim.seed),
-                                  stim.start_ms, stim.stop_ms, stim.resolution_ms)
-    if isinstance(stim, Piecewise):
-        return piecewise_current, (tuple(stim.times_ms), tuple(stim.values), stim.interpolation)
-    raise ValueError(f"no script form for a {type(stim).__name__} stimulus")
+    function = type(stim).function
+    if function is None:
+        raise ValueError(f"no script form for a {type(stim).__name__} stimulus")
+    return function, stim.field_values()
 
 
 def _stimulus_program(stim: Stimulus, t_grid: np.ndarray):
@@ -198,10 +140,7 @@ def _stimulus_program(stim: Stimulus, t_grid: np.ndarray):
         return np.asarray(func(t_grid, *args), dtype=float)
 
     values = emit(stim, "I_values")
-    if used & {step_current, ramp_current, sine_current, ou_noise_current}:
-        used.add(window)
-    helpers = [f for f in _HELPER_ORDER if f in used]
-    return lines, helpers, values
+    return lines, _with_dependencies(used), values
 
 
 def _embedded_program(values: np.ndarray) -> list[str]:
@@ -304,7 +243,8 @@ alive : 1
         scheme = f"Brian2's {numerics} integrator"
 
     helper_text = "".join("\n\n" + inspect.getsource(func) for func in helpers)
-    imports = "import itertools\nimport math\n" if ou_noise_current in helpers else ""
+    imports = "".join(f"import {module}\n" for module in ("itertools", "math")
+                      if f"{module}." in helper_text)
     title = "".join(ch for ch in str(title) if ch.isalnum() or ch in " ,.:;()+-_'/")[:120]
     heading = f"{title} -- " if title else ""
     return f'''"""{heading}Izhikevich neuron simulated with Brian2 (generated by izhi-explorer).
@@ -364,7 +304,7 @@ steps = np.rint(np.asarray(spikes.t / (DT_MS * ms))).astype(int)
 spike_times_ms = steps * DT_MS
 print("spike times (ms):")
 for time_ms in spike_times_ms:
-    print(repr(float(time_ms)))
+    print(f"{{time_ms:.12g}}")  # the grid time k*dt, without float noise (25.9, not 25.900000000000002)
 
 if "--plot" in sys.argv:  # python script.py --plot  writes izhi_traces.png
     import matplotlib

@@ -6,6 +6,9 @@ import math
 
 __all__ = [
     "MAX_DURATION_MS",
+    "PANEL_MAX_DURATION_MS",
+    "PANEL_MIN_DT_MS",
+    "PANEL_MAX_DT_MS",
     "MIN_DT_MS",
     "MAX_DT_MS",
     "MAX_SAMPLES",
@@ -19,6 +22,10 @@ __all__ = [
     "find_runaway",
 ]
 
+#: The explorer panel's own bounds (tighter: the web app may be public).
+PANEL_MAX_DURATION_MS = 5000.0
+PANEL_MIN_DT_MS = 0.005
+PANEL_MAX_DT_MS = 1.0
 #: Longest run (ms of model time).
 MAX_DURATION_MS = 20_000.0
 #: Finest and coarsest integration step (ms).
@@ -103,8 +110,7 @@ def find_runaway(t_ms, v_raw, u, spike_times_ms, params, duration_ms: float) -> 
     if n_spikes >= cap:
         t_stop = float(spike_times_ms[cap - 1]) + dt
         return (f"Runaway spiking: {n_spikes} spikes by t = {t_stop:g} ms reached the ceiling "
-                f"for this run ({MAX_RATE_HZ:g} Hz on average); the neuron was stopped there. "
-                f"Try a smaller dt or a gentler stimulus.")
+                f"for this run ({MAX_RATE_HZ:g} Hz on average); the neuron was stopped there.")
     v_raw = np.asarray(v_raw)
     spiked = v_raw > params.v_peak_mV
     v_after = np.where(spiked, params.c, v_raw)
@@ -113,5 +119,5 @@ def find_runaway(t_ms, v_raw, u, spike_times_ms, params, duration_ms: float) -> 
     if np.any(bad):
         t_stop = float(t_ms[int(np.argmax(bad))]) + dt
         return (f"The state ran away (|v| or |u| reached {STATE_CAP:g}) by t = {t_stop:g} ms; "
-                f"the neuron was stopped there. Try a smaller dt.")
+                f"the neuron was stopped there.")
     return ""

@@ -23,7 +23,7 @@ import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-__all__ = ["IzhikevichParams", "PARAM_LIMITS", "RECOVERY_FORMS"]
+__all__ = ["IzhikevichParams", "PARAM_LIMITS", "RECOVERY_FORMS", "resting_u0"]
 
 #: Recovery variable forms: standard ``u' = a(b v - u)``; accommodation ``u' = a b (v + 65)``.
 RECOVERY_FORMS = ("standard", "accommodation")
@@ -96,3 +96,12 @@ class IzhikevichParams:
     def recovery_terms(self) -> tuple[float, float]:
         """``(v_shift, u_gain)`` so that ``u' = a (b (v + v_shift) - u_gain u)`` covers both forms."""
         return (65.0, 0.0) if self.recovery == "accommodation" else (0.0, 1.0)
+
+
+def resting_u0(params: IzhikevichParams, v0_mV: float) -> float:
+    """The initial recovery variable the papers start from: ``u0 = b * v0``.
+
+    >>> resting_u0(IzhikevichParams(b=0.25), -64.0)
+    -16.0
+    """
+    return params.b * float(v0_mV)

@@ -81,7 +81,10 @@ def check_number(field: str, value: Any, lo: float | None = None, hi: float | No
     too_high = hi is not None and number > hi
     if too_low or too_high:
         shown = short_repr(number)
-        if lo is not None and hi is not None and not lo_open:
+        if lo is not None and hi is not None:
+            if lo_open:
+                raise ValueError(f"{field} must be > {lo:g} and at most {hi:g}{suffix}, "
+                                 f"got {shown}")
             raise ValueError(f"{field} must be between {lo:g} and {hi:g}{suffix}, got {shown}")
         if too_low:
             relation = ">" if lo_open else "at least"

@@ -128,12 +128,18 @@ def test_numbers_are_written_with_repr():
 
 def test_falls_back_to_embedded_samples_when_helpers_disagree(monkeypatch, tmp_path):
     """If a helper stopped matching the library's stimulus, the script embeds the samples."""
-    real = codegen.step_current
-    monkeypatch.setattr(codegen, "step_current",
-                        lambda t, *args: real(t, *args) + 1e-12)
+    from izhi_widgets.stimulus.shapes import step_current
+
+    def step_current_off(t, *args):  # a script function that no longer matches the app's
+        return step_current(t, *args) + 1e-12
+
+    real_call = codegen._call
+    monkeypatch.setattr(codegen, "_call", lambda stim: (
+        (step_current_off, stim.field_values()) if stim.kind == "step" else real_call(stim)))
     case = _preset_case("A")
     code = brian2_script(**case)
-    assert "I_levels = np.array(" in code and "step_current(" not in code.split("I_values =")[1]
+    assert "I_levels = np.array(" in code
+    assert "step_current" not in code.split("I_values =")[1]
     assert _run_script(code, tmp_path) == list(PRESETS["A"].expected_spikes_ms)
 
 
@@ -154,3 +160,13 @@ def test_title_cannot_break_the_docstring():
     code = brian2_script(**_preset_case("A"), title='x"""; import os; """')
     ast.parse(code)
     assert '"""; import os' not in code
+
+
+def test_printed_spike_times_carry_no_float_noise(tmp_path):
+    """Defect 8: spike times print as the grid means them (25.9), not 25.900000000000002."""
+    case = _preset_case("A", dt_ms=0.1)
+    code = brian2_script(**case)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=300).stdout
+    times = out.split("spike times (ms):")[1].split()
+    assert times and all("0000000" not in t and "9999999" not in t for t in times)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from izhi_widgets.stimulus import (STIMULUS_KINDS, Constant, OUNoise, Piecewise, Pulse,
-                                   PulseTrain, Ramp, Sine, Step, Sum, stimulus_from_dict)
+from izhi_widgets.stimulus import (STIMULUS_KINDS, Constant, OUNoise, PeriodicPulses,
+                                   Piecewise, Pulse, PulseTrain, Ramp, Sine, Step, Stimulus,
+                                   Sum, stimulus_from_dict)
 
 
 def test_step_is_strict_at_its_start_as_in_the_published_protocols():
@@ -77,7 +80,7 @@ ALL_EXAMPLES = [
     Constant(-0.5), Step(14, 10), Step(-25, 0, 45, closed="both"), Pulse(7.04, 10, 3),
     PulseTrain(9, (100 / 11, 100 / 11 + 5), 2), Ramp(0.015, 30), Sine(1, 8, 0.5, 0.1, 5, 90),
     OUNoise(1, 0.5, 3, 7), Piecewise((0, 5), (1, 2), "linear"),
-    Constant(80) + Step(-5, 50, 250, closed="both"),
+    Constant(80) + Step(-5, 50, 250, closed="both"), PeriodicPulses(15, 5, 3, 20, 4),
 ]
 
 
@@ -118,6 +121,10 @@ def test_every_kind_is_covered_by_the_examples():
     (lambda: Piecewise((0, 0), (1, 2)), "strictly increasing"),
     (lambda: Piecewise((0, 1), (1,)), "values"),
     (lambda: Sum(()), "terms"),
+    (lambda: PeriodicPulses(1, 0, 30, 20, 3), "width_ms"),
+    (lambda: PeriodicPulses(1, 0, 2, 20, 2.5), "count"),
+    (lambda: OUNoise(seed=1.5), "seed"),
+    (lambda: Piecewise((0, float("nan")), (1, 2)), "times_ms"),
 ])
 def test_bad_fields_raise_value_errors_naming_them(make, field):
     with pytest.raises(ValueError, match=field):
@@ -147,3 +154,58 @@ def test_pulses_either_validate_or_raise_value_error(amplitude, start, width):
     values = stim.current(np.linspace(-10, 10, 21))
     assert np.all(np.isfinite(values))
     assert stimulus_from_dict(stim.to_dict()) == stim
+
+
+def test_periodic_pulses_equal_the_regular_train():
+    t = np.arange(-5, 200, 0.05)
+    regular = PulseTrain.regular(1.5, start_ms=3, width_ms=2, period_ms=7.1, count=9)
+    np.testing.assert_array_equal(PeriodicPulses(1.5, 3, 2, 7.1, 9).current(t),
+                                  regular.current(t))
+    assert PeriodicPulses(1, 0, 1, 10, 3).onsets() == [0.0, 10.0, 20.0]
+
+
+@pytest.mark.parametrize("kind", sorted(STIMULUS_KINDS))
+def test_every_shape_declares_its_fields_once(kind):
+    """The registry drives validation, to_dict and the designer: every dataclass field is
+    declared (label, kind) and the defaults make a valid stimulus (except Sum: no terms)."""
+    cls = STIMULUS_KINDS[kind]
+    specs = cls.fields()
+    assert specs and all(spec.label and spec.kind for spec in specs)
+    assert [spec.name for spec in specs] == [name for name in cls.defaults()]
+    if kind != "sum":
+        stim = cls()
+        assert list(stim.to_dict()) == ["kind", *[spec.name for spec in specs]]
+        assert cls.function is not None and stim.current(np.arange(0, 50, 0.5)).shape == (100,)
+        for spec in specs:
+            if spec.kind in ("float", "int") and spec.hi is not None:
+                with pytest.raises(ValueError, match=f"{cls.__name__}.{spec.name}"):
+                    cls(**{spec.name: spec.hi * 2 + 1})
+
+
+def test_a_new_shape_registers_itself():
+    from izhi_widgets.stimulus.base import quantity
+
+    def square_current(t, level):
+        return np.full(t.shape, level * level)
+
+    @dataclass(frozen=True)
+    class Square(Stimulus):
+        level: float = quantity(2.0, "level", lo=-10, hi=10)
+        kind: ClassVar[str] = "test_square"
+        function = staticmethod(square_current)
+
+    try:
+        stim = stimulus_from_dict({"kind": "test_square", "level": 3})
+        assert stim.current([0.0, 1.0]).tolist() == [9.0, 9.0]
+        with pytest.raises(ValueError, match="Square.level must be between -10 and 10"):
+            Square(11)
+    finally:
+        del STIMULUS_KINDS["test_square"]
+
+
+def test_nested_sums_are_bounded():
+    data = {"kind": "constant", "amplitude": 1.0}
+    for _ in range(6):
+        data = {"kind": "sum", "terms": [data]}
+    with pytest.raises(ValueError, match="nested"):
+        stimulus_from_dict(data)

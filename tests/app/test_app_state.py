@@ -1,19 +1,24 @@
-"""The share-link state: round trips, and strict rejection of anything else."""
+"""The share-link state: round trips, old links, and strict rejection of anything else."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from urllib.parse import urlencode
 
 import numpy as np
 import pytest
 
 from izhi_widgets import PRESETS
+from izhi_widgets.app.fields import parse_number
+from izhi_widgets.app.legacy import LEGACY_FIELDS, legacy_stimulus, parse_points
+from izhi_widgets.app.state import PanelState, decode_state, encode_state, read_query
 from izhi_widgets.result import time_grid
-from izhi_widgets.state import (FIELD_DEFAULTS, SHAPE_FIELDS, SHAPES, PanelState,
-                                build_stimulus, decode_state, designer_from_stimulus,
-                                encode_state, parse_number, parse_points)
+from izhi_widgets.stimulus import (STIMULUS_KINDS, Constant, OUNoise, PeriodicPulses,
+                                   Piecewise, PulseTrain, Ramp, Sine, Step)
 
-DESIGNS = {
+#: Links written by the first version of the explorer (the designer's own vocabulary).
+OLD_DESIGNS = {
     "step": {"shape": "step", "amplitude": 12.5, "start": 20.0, "stop": 80.0},
     "pulses": {"shape": "pulses", "amplitude": 9.0, "start": 5.0, "width": 2.0, "period": 7.5,
                "count": 4},
@@ -24,6 +29,19 @@ DESIGNS = {
               "start": 10.0, "stop": None},
     "piecewise": {"shape": "piecewise", "points": "0:0, 50:10, 100:-2.5"},
 }
+#: What those links mean in the registry's vocabulary.
+OLD_MEANS = {
+    "step": Step(12.5, 20.0, 80.0),
+    "pulses": PeriodicPulses(9.0, 5.0, 2.0, 7.5, 4),
+    "ramp": Constant(-0.5) + Ramp(0.075, 30.0),
+    "sine": Sine(3.0, 12.0, 5.0, 0.0, 0.0, 150.0),
+    "noise": OUNoise(6.0, 2.5, 4.0, 123456789, 10.0),
+    "piecewise": Piecewise((0.0, 50.0, 100.0), (0.0, 10.0, -2.5)),
+}
+STIMULI = [Step(12.5, 20, 80), PeriodicPulses(9, 5, 2, 7.5, 4), PulseTrain(0.65, (40, 60), 4),
+           Constant(-0.5) + Ramp(0.075, 30), Sine(3, 12, 5, 0.1, 0, 150),
+           OUNoise(6, 2.5, 4, 123456789, 10), Piecewise((0, 50, 100), (0, 10, -2.5), "linear"),
+           Constant(80) + Step(-5, 50, 250, closed="both")]
 
 
 # ---------------------------------------------------------------------------------------
@@ -39,11 +57,11 @@ def test_every_preset_round_trips_with_a_short_query(key):
     assert decode_state("?" + query) == state
 
 
-@pytest.mark.parametrize("shape", sorted(DESIGNS))
-def test_edited_state_round_trips_exactly(shape):
+@pytest.mark.parametrize("stim", STIMULI, ids=lambda s: s.kind)
+def test_edited_state_round_trips_exactly(stim):
     state = replace(PanelState.from_preset("C"), a=0.1 + 0.2, b=-0.125, c=-47.5, d=1e-3,
                     k1=4.1, k0=108.0, recovery="accommodation", v0=-61.25, u0=-12.0,
-                    duration=321.0, dt=0.05, numerics="rk4", stim=DESIGNS[shape])
+                    duration=321.0, dt=0.05, numerics="rk4", stim=stim)
     query = encode_state(state)
     back = decode_state(query)
     assert back == state
@@ -51,11 +69,22 @@ def test_edited_state_round_trips_exactly(shape):
     assert encode_state(back) == query
 
 
+@pytest.mark.parametrize("stim", STIMULI, ids=lambda s: s.kind)
+def test_the_link_carries_the_registry_vocabulary(stim):
+    """The share link's stim is exactly Stimulus.to_dict (one vocabulary everywhere)."""
+    query = encode_state(replace(PanelState.from_preset("A"), stim=stim))
+    pairs = dict(p.split("=", 1) for p in query.split("&"))
+    from urllib.parse import unquote
+
+    assert json.loads(unquote(pairs["stim"])) == stim.to_dict()
+
+
 def test_decode_fills_unlisted_fields_from_the_preset():
     state = decode_state("preset=P&a=0.1")
     assert state.preset == "P" and state.a == 0.1
     assert state.b == PRESETS["P"].params.b and state.dt == PRESETS["P"].dt_ms
-    assert state.u0 == PRESETS["P"].initial_u and state.stim is None
+    assert state.u0 is None and state.initial_u == PRESETS["P"].initial_u
+    assert state.stim is None
     assert decode_state("") == PanelState.from_preset("A")
     assert decode_state("a=0.05").preset == "A"
 
@@ -63,16 +92,43 @@ def test_decode_fills_unlisted_fields_from_the_preset():
 def test_query_keeps_only_what_differs_from_the_preset():
     state = replace(PanelState.from_preset("R"), d=2.0)
     assert encode_state(state) == "preset=R&d=2"
+    assert decode_state("preset=R").u0 == -16.0  # R's own u0 is part of the preset
 
 
-def test_stimulus_json_missing_fields_take_defaults():
+def test_u0_at_rest_follows_b_and_an_explicit_u0_stays():
+    rest = decode_state("preset=P&b=0.25")
+    assert rest.u0 is None and rest.initial_u == 0.25 * -61.0
+    chosen = decode_state("preset=P&b=0.25&u0=-10")
+    assert chosen.initial_u == -10.0
+    assert decode_state(encode_state(chosen)) == chosen
+    # R starts from its own u0; a link can put it back at rest
+    assert decode_state(encode_state(replace(PanelState.from_preset("R"), u0=None))).u0 is None
+
+
+@pytest.mark.parametrize("shape", sorted(OLD_DESIGNS))
+def test_old_links_still_decode(shape):
+    query = urlencode({"preset": "C", "stim": json.dumps(OLD_DESIGNS[shape])})
+    state = decode_state(query)
+    assert state.stim == OLD_MEANS[shape]
+    t = time_grid(200.0, 0.25)
+    assert np.all(np.isfinite(state.stimulus().current(t)))
+    assert set(LEGACY_FIELDS[shape]) == set(OLD_DESIGNS[shape]) - {"shape"}
+
+
+def test_old_link_missing_fields_take_the_old_defaults():
     state = decode_state('preset=A&stim={"shape":"step","amplitude":5}')
-    assert state.stim == {"shape": "step", "amplitude": 5.0, "start": FIELD_DEFAULTS["start"],
-                          "stop": None}
+    assert state.stim == Step(5.0, 10.0, None)
+
+
+def test_old_pulses_link_gives_the_same_current_as_before():
+    old = PulseTrain.regular(9.0, 5.0, 2.0, 7.5, 4)  # what that link built before
+    new = legacy_stimulus(OLD_DESIGNS["pulses"])
+    t = np.arange(0, 60, 0.05)
+    np.testing.assert_array_equal(new.current(t), old.current(t))
 
 
 # ---------------------------------------------------------------------------------------
-# strict rejection
+# strict rejection (decode_state) and lenient reading (read_query)
 
 
 @pytest.mark.parametrize("query, field", [
@@ -104,11 +160,24 @@ def test_stimulus_json_missing_fields_take_defaults():
     ("preset=A&a=(0.1)", "a"),
     ("preset=A&numerics=eval", "numerics"),
     ("preset=A&recovery=exec", "recovery"),
+    ("preset=A&dt=0.005&duration=5000", "dt"),
 ])
 def test_rejects_bad_values_naming_the_field(query, field):
     with pytest.raises(ValueError) as err:
         decode_state(query)
     assert field in str(err.value)
+
+
+def test_an_invalid_link_keeps_every_valid_field_and_names_the_invalid_ones():
+    state, problems = read_query("preset=P&a=nan&d=1.5&c=-400&dt=0.1&evil=1")
+    assert state.preset == "P" and state.d == 1.5 and state.dt == 0.1
+    assert state.a == PRESETS["P"].params.a and state.c == PRESETS["P"].params.c
+    assert len(problems) == 3
+    assert any(p.startswith("a") and "nan" in p for p in problems)
+    assert any(p.startswith("c") and "-120" in p for p in problems)
+    assert any("evil" in p for p in problems)
+    state, problems = read_query("preset=ZZ&a=0.05")
+    assert state.preset == "A" and state.a == 0.05 and problems == ["preset: unknown preset 'ZZ'"]
 
 
 @pytest.mark.parametrize("stim", [
@@ -137,11 +206,17 @@ def test_rejects_bad_values_naming_the_field(query, field):
     '{"shape": "piecewise", "points": "0:0, 50:10, 40:1"}',
     '{"shape": "piecewise", "points": 5}',
     '{"shape": "step", "amplitude": {"a": 1}}',
+    '{"kind": "step", "amplitude": NaN}',
+    '{"kind": "step", "amplitude": 1, "start_ms": 50, "stop_ms": 10}',
+    '{"kind": "periodic_pulses", "count": 0}',
+    '{"kind": "sum", "terms": [{"kind": "sum", "terms": [{"kind": "sum", "terms": [{"kind": '
+    '"sum", "terms": [{"kind": "sum", "terms": [{"kind": "sum", "terms": [{"kind": "constant"}]'
+    '}]}]}]}]}]}',
+    '{"kind": "__class__"}',
+    '{"kind": "step", "closed": "__import__"}',
     "[" * 600 + "]" * 600,
 ])
 def test_rejects_bad_stimulus_json(stim):
-    from urllib.parse import urlencode
-
     with pytest.raises(ValueError) as err:
         decode_state(urlencode({"preset": "A", "stim": stim}))
     assert "stim" in str(err.value)
@@ -170,11 +245,7 @@ def test_parse_number_reads_plain_decimals(text, value):
     assert parse_number("x", text) == value
 
 
-# ---------------------------------------------------------------------------------------
-# the stimulus designer
-
-
-def test_parse_points_is_strict():
+def test_parse_points_of_old_links_is_strict():
     assert parse_points("0:0, 50:10, 100:0") == ((0.0, 50.0, 100.0), (0.0, 10.0, 0.0))
     assert parse_points("0 : 1 ; 2.5:-3e1") == ((0.0, 2.5), (1.0, -30.0))
     for bad in ("", "0", "0:0:0", "a:1", "0:1, 0:2", "0:1, x", "0:1e999",
@@ -183,47 +254,17 @@ def test_parse_points_is_strict():
             parse_points(bad)
 
 
-@pytest.mark.parametrize("shape", [s for s in SHAPES if s != "preset"])
-def test_build_stimulus_for_every_shape(shape):
-    design = dict(DESIGNS[shape])
-    stim = build_stimulus(design.pop("shape"), design, 200.0)
-    current = stim.current(time_grid(200.0, 0.25))
-    assert np.all(np.isfinite(current)) and current.shape == (801,)
-    assert set(SHAPE_FIELDS[shape]) == set(DESIGNS[shape]) - {"shape"}
-
-
-def test_build_stimulus_rejects_impossible_windows():
-    with pytest.raises(ValueError, match="stop"):
-        build_stimulus("step", {"amplitude": 1.0, "start": 50.0, "stop": 20.0}, 100.0)
-    with pytest.raises(ValueError, match="stop"):
-        build_stimulus("ramp", {"slope": 1.0, "start": 50.0, "stop": 50.0, "offset": 0.0}, 100.0)
-    with pytest.raises(ValueError, match="width"):
-        build_stimulus("pulses", {"amplitude": 1.0, "start": 0.0, "width": 10.0, "period": 5.0,
-                                  "count": 3}, 100.0)
-    # a stop at or after the end means "until the end"
-    stim = build_stimulus("step", {"amplitude": 1.0, "start": 10.0, "stop": 500.0}, 100.0)
-    assert stim.stop_ms is None
-
-
-@pytest.mark.parametrize("key", ["A", "B", "G", "H", "Q", "RS"])
-def test_designer_prefill_rebuilds_the_preset_protocol_exactly(key):
-    preset = PRESETS[key]
-    designed = designer_from_stimulus(preset.stimulus)
-    assert designed is not None
-    shape, values = designed
-    stim = build_stimulus(shape, values, preset.duration_ms)
-    t = time_grid(preset.duration_ms, preset.dt_ms)
-    assert np.array_equal(stim.current(t), preset.stimulus.current(t))
-
-
-def test_designer_prefill_declines_protocols_it_cannot_express():
-    for key in ("K", "L", "O", "P", "S"):
-        assert designer_from_stimulus(PRESETS[key].stimulus) is None
-
-
 def test_state_builds_params_and_stimulus():
-    state = decode_state('preset=G&a=0.03&stim={"shape":"step","amplitude":3,"start":5}')
+    state = decode_state('preset=G&a=0.03&stim={"kind":"step","amplitude":3,"start_ms":5}')
     params = state.params()
     assert params.a == 0.03 and params.k1 == 4.1 and params.k0 == 108.0
     assert state.stimulus().current(np.array([5.0, 5.25])).tolist() == [0.0, 3.0]
     assert PanelState.from_preset("P").stimulus() is PRESETS["P"].stimulus
+
+
+def test_every_registered_kind_can_travel_in_a_link():
+    for kind, cls in STIMULUS_KINDS.items():
+        if kind == "sum":
+            continue
+        state = replace(PanelState.from_preset("A"), stim=cls())
+        assert decode_state(encode_state(state)) == state
