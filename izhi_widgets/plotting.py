@@ -723,7 +723,7 @@ def plot_numerics_comparison(keys: Sequence[str] = COMPARISON_KEYS,
 
 def plot_fi_curve(curve, ax: Axes | None = None, *, label: str | None = None,
                   color: str | None = None, show_first: bool = True) -> list[Line2D]:
-    """Plot an F–I curve (`izhi_widgets.analysis.fi_curve`): rate against step current.
+    """Plot an F–I curve (`izhi_widgets.experiments.fi_curve`): rate against step current.
 
     Parameters
     ----------
@@ -773,7 +773,7 @@ def plot_fi_examples(keys: Sequence[str] = ("G", "H"), n_currents: int = 32) -> 
     -------
     Figure
     """
-    from .analysis import fi_curve
+    from .experiments import fi_curve
 
     ranges = {"G": (0.0, 20.0), "H": (-0.5, 6.0)}
     fig = _new_figure((10.0, 3.9))

@@ -158,7 +158,7 @@ def test_gallery_2003_has_8_titled_panels():
 
 
 def test_fi_curve_lines():
-    from izhi_widgets.analysis import fi_curve
+    from izhi_widgets.experiments import fi_curve
 
     curve = fi_curve(PRESETS["H"].params, np.linspace(-0.5, 6, 32), v0_mV=-64.0)
     lines = plot_fi_curve(curve)
