@@ -1,22 +1,26 @@
-"""Studies that run simulations: F–I curves.
+"""Studies that run simulations: F–I curves, the presets under each numerics setting.
 
 This is the one module besides `izhi_widgets.model` that makes runs; what it computes
-from them comes from the pure `izhi_widgets.analysis` functions.
+from them comes from the pure `izhi_widgets.analysis` and `izhi_widgets.sensitivity`
+functions. Every study is one batched Brian2 run per setting.
 
 * `fi_curve`: steady-state and first-interval rates over a range of step currents
-  (`izhi_widgets.analysis.FICurve`), from one batched Brian2 run;
-* `fi_examples`: the F–I curves of the report's figure (presets G and H).
+  (`izhi_widgets.analysis.FICurve`);
+* `run_setting`: all 28 presets under one `izhi_widgets.sensitivity.Setting`;
+* `preset_results`: some presets' runs under one setting (what the galleries draw);
+* `sensitivity_table`: the numerics table (`izhi_widgets.sensitivity.sensitivity_rows`
+  of the five `SETTINGS` runs).
 
 Examples
 --------
->>> from izhi_widgets import IzhikevichParams
->>> fi_curve(IzhikevichParams(), [0, 10, 20], duration_ms=500).rheobase
-10.0
+>>> from izhi_widgets.experiments import preset_results
+>>> [r.n_spikes for r in preset_results(["A", "B"]).values()]
+[5, 1]
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -25,9 +29,12 @@ from . import model as _model
 from .analysis.fi import FICurve, fi_from_results
 from .params import IzhikevichParams
 from .presets import PRESETS
+from .result import SimulationResult
+from .sensitivity import Setting, sensitivity_rows
 from .stimulus import Step
 
-__all__ = ["fi_curve", "fi_examples", "FI_EXAMPLE_RANGES"]
+__all__ = ["fi_curve", "fi_examples", "FI_EXAMPLE_RANGES", "run_setting", "preset_results",
+           "sensitivity_table"]
 
 #: Step-current ranges of the F–I example figure, each spanning the preset's rheobase.
 FI_EXAMPLE_RANGES: dict[str, tuple[float, float]] = {"G": (0.0, 20.0), "H": (-0.5, 6.0)}
@@ -115,3 +122,79 @@ def fi_examples(keys: Sequence[str] = ("G", "H"), n_currents: int = 32) -> dict[
         curves[key] = fi_curve(preset.params, np.linspace(lo, hi, n_currents),
                                v0_mV=preset.v0_mV)
     return curves
+
+
+def run_setting(setting: Setting, *, record: bool = True) -> dict[str, SimulationResult]:
+    """Run all 28 presets under ``setting`` in one batched Brian2 run.
+
+    Always the full preset list, so every caller (the numerics table, the report's
+    figures) shares one compiled structure per setting and the model's result cache.
+
+    Parameters
+    ----------
+    setting : Setting
+        The numerics and step (``dt_ms=None``: each preset's own step).
+    record : bool
+        Record the traces (False: spikes only).
+
+    Returns
+    -------
+    dict
+        preset key -> `SimulationResult`, in `PRESETS` order.
+
+    Examples
+    --------
+    >>> from izhi_widgets.sensitivity import Setting
+    >>> results = run_setting(Setting("published"))
+    >>> len(results), results["C"].n_spikes
+    (28, 28)
+    """
+    specs = [_model.RunSpec.from_preset(p, dt_ms=setting.dt_ms) for p in PRESETS.values()]
+    results = _model.simulate_batch(specs, numerics=setting.numerics, record=record)
+    return dict(zip(PRESETS, results))
+
+
+def preset_results(keys: Sequence[str] | None = None, numerics: str = "published",
+                   dt_ms: float | None = None) -> dict[str, SimulationResult]:
+    """The runs of some presets under one setting (from one batched run of all 28).
+
+    Parameters
+    ----------
+    keys : sequence of str, optional
+        Preset keys (default: all, in `PRESETS` order).
+    numerics : {'published', 'euler', 'rk4'}
+    dt_ms : float, optional
+        The step (default: each preset's own).
+
+    Returns
+    -------
+    dict
+        key -> `SimulationResult`, in the order of ``keys``.
+
+    Examples
+    --------
+    >>> list(preset_results(["P", "A"]))
+    ['P', 'A']
+    """
+    results = run_setting(Setting(numerics, dt_ms))
+    return {key: results[key] for key in (list(PRESETS) if keys is None else keys)}
+
+
+def sensitivity_table() -> list[dict[str, Any]]:
+    """The numerics table: every preset under each of `izhi_widgets.sensitivity.SETTINGS`.
+
+    Five batched runs of the 28 presets (up to 40 001 steps each; a few seconds), turned
+    into rows by `izhi_widgets.sensitivity.sensitivity_rows` (see there for the columns).
+
+    Returns
+    -------
+    list of dict
+        One row per preset, keys `izhi_widgets.sensitivity.COLUMNS`.
+
+    Examples
+    --------
+    >>> rows = sensitivity_table()
+    >>> rows[0]["key"], rows[0]["published_n"], rows[0]["rk4_0.01_n"]
+    ('A', 5, 5)
+    """
+    return sensitivity_rows(run_setting)

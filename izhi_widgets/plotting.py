@@ -502,10 +502,9 @@ def plot_stimulus(stimulus: Stimulus, duration_ms: float, ax: Axes | None = None
 def _preset_results(keys: Sequence[str], numerics: str = "published",
                     dt_ms: float | None = None) -> dict[str, SimulationResult]:
     """Results of the presets under one setting, from one batched run of all 28 presets."""
-    from .sensitivity import Setting, run_setting
+    from .experiments import preset_results
 
-    results = run_setting(Setting(numerics, dt_ms))
-    return {key: results[key] for key in keys}
+    return preset_results(keys, numerics, dt_ms)
 
 
 def _as_mapping(keys: Sequence[str], results) -> dict[str, SimulationResult]:
