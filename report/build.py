@@ -1,12 +1,13 @@
 """Build the report's generated files (run from the repository root).
 
-    python report/build.py [sensitivity|all]
+    python report/build.py [figures|sensitivity|all] [--figures-dir DIR]
 
+* ``figures``: every `catalog.FIGURES` entry as ``report/figures/<name>.png``;
 * ``sensitivity``: the numerics table, computed by `izhi_widgets.experiments.sensitivity_table`,
   written as ``report/sensitivity.csv`` and as the packaged
   ``izhi_widgets/data/sensitivity.json`` (what the panel reads), and rendered into the
   generated blocks of ``report/report.md`` (`catalog.BLOCKS`);
-* ``all`` (the default): everything above.
+* ``all`` (the default): both.
 
 The library only returns figures, rows and text; this script does all the writing. It
 imports the package from the source tree it sits in, whatever is installed.
@@ -29,15 +30,39 @@ for _path in (str(REPORT_DIR), str(ROOT)):  # this checkout's package and catalo
     if _path not in sys.path[:2]:
         sys.path.insert(0, _path)
 
-from catalog import BLOCKS  # noqa: E402
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")  # files only, no display
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+from catalog import BLOCKS, FIGURES, ReportRuns  # noqa: E402
 from izhi_widgets.experiments import sensitivity_table  # noqa: E402
+from izhi_widgets.plotting import DPI  # noqa: E402
 from izhi_widgets.sensitivity import COLUMNS, SETTINGS  # noqa: E402
 
-__all__ = ["write_sensitivity", "sensitivity_payload", "refresh_blocks", "main"]
+__all__ = ["write_figures", "write_sensitivity", "sensitivity_payload", "refresh_blocks", "main"]
 
+FIGURES_DIR = REPORT_DIR / "figures"
 CSV_PATH = REPORT_DIR / "sensitivity.csv"
 JSON_PATH = ROOT / "izhi_widgets" / "data" / "sensitivity.json"
 REPORT_MD = REPORT_DIR / "report.md"
+
+
+def write_figures(outdir: str | Path = FIGURES_DIR, *, dpi: int = DPI,
+                  runs: ReportRuns | None = None) -> list[Path]:
+    """Write every figure of `catalog.FIGURES` as ``<outdir>/<name>.png`` (Agg canvas)."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    runs = ReportRuns() if runs is None else runs
+    paths = []
+    for spec in FIGURES:
+        fig = spec.make(runs)
+        path = outdir / f"{spec.name}.png"
+        fig.savefig(path, dpi=dpi, facecolor="white")
+        plt.close(fig)
+        paths.append(path)
+    return paths
 
 
 def sensitivity_payload(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -101,10 +126,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The command line (see the module docstring)."""
     parser = argparse.ArgumentParser(prog="python report/build.py",
                                      description="Build the report's figures and tables.")
-    parser.add_argument("target", nargs="?", default="all", choices=("sensitivity", "all"))
+    parser.add_argument("target", nargs="?", default="all",
+                        choices=("figures", "sensitivity", "all"))
+    parser.add_argument("--figures-dir", default=str(FIGURES_DIR),
+                        help="where to write the figures (default: report/figures)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     written: list[Path] = []
+    if args.target in ("figures", "all"):
+        written += write_figures(args.figures_dir)
     if args.target in ("sensitivity", "all"):
         written += write_sensitivity()
     for path in written:

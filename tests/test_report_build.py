@@ -23,6 +23,32 @@ def build():
     return module
 
 
+def test_one_registered_list_of_figures(build):
+    import catalog  # on the path once build.py is loaded
+
+    names = [spec.name for spec in catalog.FIGURES]
+    assert len(names) == len(set(names)) == 5
+    assert all(spec.caption and callable(spec.make) for spec in catalog.FIGURES)
+    # report.md shows every registered figure
+    text = (ROOT / "report" / "report.md").read_text()
+    assert all(f"figures/{name}.png" in text for name in names)
+
+
+def test_write_figures(build, tmp_path):
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    paths = build.write_figures(tmp_path / "figs")
+    names = sorted(p.name for p in paths)
+    assert names == ["fi_curves.png", "fig1_2004.png", "fig2_2003.png",
+                     "numerics_comparison.png", "phase_plane_examples.png"]
+    for path in paths:
+        data = path.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        assert 10_000 < len(data) < 400_000
+    assert plt.get_fignums() == before  # every figure closed once written
+
+
 def test_write_sensitivity(build, tmp_path):
     rows = list(load_sensitivity().values())  # equal to a fresh computation: test_sensitivity
     report = tmp_path / "report.md"
