@@ -8,7 +8,6 @@ for those run as one batch so the file stays fast.
 from __future__ import annotations
 
 import dataclasses
-import math
 from fractions import Fraction
 
 import numpy as np

@@ -9,8 +9,8 @@ import pytest
 import izhi_widgets.model as model
 from analysis_helpers import RS, preset_params, train
 from izhi_widgets import PRESETS
-from izhi_widgets.experiments import fi_curve
-
+from izhi_widgets.experiments import fi_curve, fi_examples, preset_results, run_setting
+from izhi_widgets.sensitivity import Setting
 
 
 def test_fi_curve_runs_one_batch(monkeypatch):
@@ -72,3 +72,26 @@ def test_fi_curve_validates():
         fi_curve(RS, [1.0, float("nan")])
     with pytest.raises(ValueError, match="onset_ms"):
         fi_curve(RS, [1.0], duration_ms=100, onset_ms=100)
+
+
+def test_preset_results_come_from_one_run_of_all_presets(monkeypatch):
+    calls = []
+    real = model.simulate_batch
+
+    def counting(runs, *args, **kwargs):
+        calls.append((len(runs), args, kwargs))
+        return real(runs, *args, **kwargs)
+
+    monkeypatch.setattr(model, "simulate_batch", counting)
+    found = preset_results(["P", "A"], "euler", 0.1)
+    assert list(found) == ["P", "A"] and calls == [(28, (), {"numerics": "euler", "record": True})]
+    every = run_setting(Setting("euler", 0.1))
+    assert list(every) == list(PRESETS) and every["P"] is found["P"]  # the model's cache
+    assert found["A"].dt_ms == 0.1 and found["A"].numerics == "euler"
+
+
+def test_fi_examples_span_the_rheobases():
+    curves = fi_examples()
+    assert list(curves) == ["G", "H"]
+    assert curves["H"].currents[0] == -0.5 and curves["H"].currents[-1] == 6.0
+    assert all(curve.rates_hz[0] == 0 and curve.rheobase is not None for curve in curves.values())

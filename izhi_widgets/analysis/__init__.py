@@ -16,6 +16,7 @@ module          responsibility
                 are tabulated there
 `thresholds`    `ClassifierThresholds`: every number the classifier compares with
 `rules`         the classifier's rules (used by `classify`)
+`ringing`       damped subthreshold oscillation around the rest (`rings`)
 `phase`         `nullclines`, `fixed_points` (`FixedPoint` stability)
 `fi`            `FICurve` and `fi_from_results` (the runs: `izhi_widgets.experiments.fi_curve`)
 ==============  ==========================================================================

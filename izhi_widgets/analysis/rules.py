@@ -24,6 +24,7 @@ from ..result import SimulationResult
 from .bursts import Burst, detect_bursts
 from .phase import stable_rest
 from .protocol import BRIEF_FRACTION, Excursion, StimulusProtocol, true_runs
+from .ringing import rings
 from .spikes import adaptation_index
 from .thresholds import DEFAULT_THRESHOLDS, ClassifierThresholds
 
@@ -79,48 +80,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _ringing(t: np.ndarray, v: np.ndarray, v_rest: float,
-             th: ClassifierThresholds = DEFAULT_THRESHOLDS) -> bool:
-    """Whether ``v`` crosses ``v_rest`` twice: by >= 10 %, then >= 1 % of its largest deviation."""
-    if len(v) < th.ringing_min_samples:
-        return False
-    dev = v - v_rest
-    step = np.sign(np.diff(dev))
-    # Carry the last non-zero direction over flat stretches so plateaus are not extrema.
-    nz = np.flatnonzero(step)
-    if len(nz) == 0:
-        return False
-    step = step[nz[np.clip(np.searchsorted(nz, np.arange(len(step)), side="right") - 1, 0, None)]]
-    turns = np.flatnonzero(step[1:] != step[:-1]) + 1
-    extrema = np.concatenate(([0], turns))
-    values = dev[extrema]
-    k0 = int(np.argmax(np.abs(values)))
-    big = abs(values[k0])
-    if big <= th.ringing_min_deviation_mV:
-        return False
-    crossings, sign = 0, np.sign(values[k0])
-    for value in values[k0 + 1:]:
-        need = (th.ringing_first_crossing if crossings == 0 else th.ringing_second_crossing) * big
-        if np.sign(value) == -sign and abs(value) >= max(need, th.ringing_min_crossing_mV):
-            crossings += 1
-            sign = -sign
-            if crossings == 2:
-                return True
-    return False
-
-
 def _window_rings(ctx: RuleContext, first: int, last: int, level: float) -> bool:
-    if ctx.v is None or last - first + 1 < ctx.th.ringing_min_samples:
-        return False
-    rest = stable_rest(ctx.params, level)
-    if rest is None or rest.kind != "stable focus":
-        return False
-    # A heavily damped focus can still overshoot twice after a large (nonlinear) excursion;
-    # ask the linearization whether any ringing would be visible.
-    lam = rest.eigenvalues[0]
-    if math.exp(-math.pi * abs(lam.real) / abs(lam.imag)) < ctx.th.min_half_period_decay:
-        return False
-    return _ringing(ctx.t[first:last + 1], ctx.v[first:last + 1], rest.v_mV, ctx.th)
+    """Whether ``v`` rings around the rest at ``level`` in samples ``first..last``."""
+    return ctx.v is not None and rings(ctx.v[first:last + 1], ctx.params, level, ctx.th)
 
 
 def _response_ends(spikes: np.ndarray, start_ms: float, stop_ms: float,
