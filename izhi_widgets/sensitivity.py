@@ -1,20 +1,24 @@
-"""How much the published presets depend on the numerical scheme and step.
+"""How much the published presets depend on the numerical scheme and step: the table.
 
 Izhikevich's figures come from a fixed-step scheme in which ``u`` is advanced with the
 *new* ``v`` (see `izhi_widgets.model`). In the step where ``v`` crosses the peak, ``u``
 therefore absorbs the overshoot (up to ~180 mV at a 0.5 ms step), and the effective
 after-spike increment of ``u`` is larger than ``d``. A true ODE integrator (Brian2's
 ``euler`` or ``rk4``) at a fine step removes that artefact, and several presets change
-behaviour. This module measures it for all 28 presets:
+behaviour. The table measures it for all 28 presets under each of `SETTINGS`.
 
-* `sensitivity_table` runs every preset under each of `SETTINGS` (one batched Brian2
-  run per setting) and returns one row per preset: spike count, first spike time,
-  the classifier's label (`izhi_widgets.analysis.classify`) and a short ``note``;
-* `write_sensitivity` writes ``report/sensitivity.csv`` and the packaged
-  ``izhi_widgets/data/sensitivity.json`` (and refreshes the table in ``report/report.md``
-  between its ``sensitivity-table`` markers);
-* `load_sensitivity` reads the packaged table (no simulation), and `sensitivity_note`
-  gives the panel the warning for one preset under one numerics choice.
+This module is pure (no simulation, no file written):
+
+* `sensitivity_rows` turns runs of the presets into the table's rows (spike count, first
+  spike time, the classifier's label, a short ``note``); the runs come from
+  `izhi_widgets.experiments.run_setting` (`izhi_widgets.experiments.sensitivity_table`
+  does both);
+* `load_sensitivity` reads the packaged ``izhi_widgets/data/sensitivity.json``, and
+  `sensitivity_note` gives the panel the warning for one preset under one numerics choice;
+* `markdown_table` and `markdown_label_changes` render rows for the report.
+
+The packaged table and ``report/sensitivity.csv`` are written by the report builder
+(``python report/build.py sensitivity``), never by the package.
 
 Examples
 --------
@@ -28,37 +32,38 @@ True
 
 from __future__ import annotations
 
-import csv
 import functools
-import importlib.metadata
 import json
 import math
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
-from .model import RunSpec, simulate_batch
+from .analysis import classify
 from .presets import PRESETS
 from .result import SimulationResult
 
 __all__ = [
     "Setting",
     "SETTINGS",
-    "run_setting",
-    "sensitivity_table",
-    "write_sensitivity",
+    "COLUMNS",
+    "sensitivity_rows",
     "load_sensitivity",
     "sensitivity_note",
     "markdown_table",
     "markdown_label_changes",
-    "COLUMNS",
 ]
 
 
 @dataclass(frozen=True)
 class Setting:
-    """A numerical scheme and step; ``dt_ms=None`` means each preset's own (published) step."""
+    """A numerical scheme and step; ``dt_ms=None`` means each preset's own (published) step.
+
+    Examples
+    --------
+    >>> Setting("euler", 0.01).id, Setting("euler", 0.01).title
+    ('euler_0.01', 'euler 0.01 ms')
+    """
 
     numerics: str
     dt_ms: float | None = None
@@ -101,26 +106,6 @@ _DATA_PACKAGE = "izhi_widgets"
 _DATA_NAME = "sensitivity.json"
 
 
-def _root() -> Path:
-    return Path(__file__).resolve().parent.parent
-
-
-def run_setting(setting: Setting, *, record: bool = True) -> dict[str, SimulationResult]:
-    """Run all 28 presets under ``setting`` in one batched Brian2 run.
-
-    Always the full preset list, so every caller (this table, the report's figures)
-    shares one compiled structure per setting and the model's result cache.
-
-    Returns
-    -------
-    dict
-        preset key -> `SimulationResult`, in `PRESETS` order.
-    """
-    specs = [RunSpec.from_preset(p, dt_ms=setting.dt_ms) for p in PRESETS.values()]
-    results = simulate_batch(specs, numerics=setting.numerics, record=record)
-    return dict(zip(PRESETS, results))
-
-
 def _spikes(n: int) -> str:
     return f"{n} spike" if n == 1 else f"{n} spikes"
 
@@ -150,13 +135,8 @@ def _note(setting: Setting, base: dict[str, Any], cell: dict[str, Any]) -> str:
     return f"{setting.title}: " + ", ".join(parts)
 
 
-def _classify(result: SimulationResult) -> str:
-    from .analysis import classify  # the classifier lives with the other analyses
-
-    return classify(result).label
-
-
-def sensitivity_table() -> list[dict[str, Any]]:
+def sensitivity_rows(run: Callable[[Setting], Mapping[str, SimulationResult]]
+                     ) -> list[dict[str, Any]]:
     """One row per preset: spike count, first spike, label and notes under each of `SETTINGS`.
 
     Row keys are `COLUMNS`: ``key, name, group, dt_ms`` (the preset's published step),
@@ -171,17 +151,35 @@ def sensitivity_table() -> list[dict[str, Any]]:
     A change of spike count is always noted, a shift of the first spike when it is at
     least 2 ms, a label change when the label differs from the *published run's* label
     (so a classifier miss on the published run is not reported as a numerics effect).
-    Takes a few seconds (five batched runs of 28 neurons, up to 40 001 steps each).
+
+    Parameters
+    ----------
+    run : callable
+        ``run(setting)`` returns the runs of all presets under ``setting`` as a mapping
+        key -> `SimulationResult` (`izhi_widgets.experiments.run_setting`). It is called
+        once per setting, in `SETTINGS` order (the published setting first).
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> from izhi_widgets.experiments import run_setting
+    >>> published = run_setting(SETTINGS[0])
+    >>> rows = sensitivity_rows(lambda setting: published)  # the same runs for every setting
+    >>> rows[2]["key"], rows[2]["published_n"], rows[2]["published_label"], rows[2]["note"]
+    ('C', 28, 'tonic bursting', '')
     """
     rows = [{"key": p.key, "name": p.name, "group": p.group, "dt_ms": p.dt_ms,
              "expected_label": p.label, "expected_n": len(p.expected_spikes_ms)}
             for p in PRESETS.values()]
     base_cells: dict[str, dict[str, Any]] = {}
     for setting in SETTINGS:
-        results = run_setting(setting)
+        results = run(setting)
         for row in rows:
             result = results[row["key"]]
-            label = _classify(result)
+            label = classify(result).label
             cell = {"n": result.n_spikes, "first_ms": _first(result), "label": label,
                     "label_match": label == row["expected_label"],
                     "diverged": bool(result.diverged)}
@@ -197,94 +195,19 @@ def sensitivity_table() -> list[dict[str, Any]]:
     return [{col: row[col] for col in COLUMNS} for row in rows]
 
 
-def _package_json_path() -> Path:
-    return Path(__file__).resolve().parent / "data" / _DATA_NAME
-
-
-def write_sensitivity(out: str | Path | None = None, *,
-                      json_out: str | Path | None = None,
-                      rows: list[dict[str, Any]] | None = None) -> list[Path]:
-    """Compute the table and write it as CSV and as the packaged JSON.
-
-    Parameters
-    ----------
-    out : path, optional
-        The CSV file, or a directory to hold ``sensitivity.csv``. Default:
-        ``report/sensitivity.csv`` of the source tree.
-    json_out : path, optional
-        The JSON file. Default: the package's ``izhi_widgets/data/sensitivity.json``
-        (what `load_sensitivity` reads).
-    rows : list of dict, optional
-        A table already computed by `sensitivity_table` (default: compute it).
-
-    Returns
-    -------
-    list of Path
-        ``[csv_path, json_path]``, plus ``report/report.md`` when the default CSV path is
-        used and the report holds the markers ``<!-- sensitivity-table:start -->`` /
-        ``<!-- sensitivity-table:end -->`` (`markdown_table` is written between them) or
-        ``<!-- label-changes:start -->`` / ``:end -->`` (`markdown_label_changes`).
-    """
-    rows = sensitivity_table() if rows is None else rows
-    csv_path = _root() / "report" / "sensitivity.csv" if out is None else Path(out)
-    if csv_path.is_dir() or (out is not None and csv_path.suffix == ""):
-        csv_path = csv_path / "sensitivity.csv"
-    json_path = _package_json_path() if json_out is None else Path(json_out)
-    for path in (csv_path, json_path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-    with open(csv_path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
-    payload = {
-        "description": ("Spike count, first spike (ms) and classifier label of every preset "
-                        "under the published scheme and Brian2's ODE integrators; "
-                        "regenerate with `python -m izhi_widgets sensitivity`."),
-        "brian2": importlib.metadata.version("brian2"),
-        "settings": [{"id": s.id, "numerics": s.numerics, "dt_ms": s.dt_ms, "title": s.title}
-                     for s in SETTINGS],
-        "columns": list(COLUMNS),
-        "rows": rows,
-    }
-    json_path.write_text(json.dumps(payload, indent=1) + "\n")
-    paths = [csv_path, json_path]
-    report = _root() / "report" / "report.md"
-    if out is None and report.exists() and _refresh_report_table(report, rows):
-        paths.append(report)
-    return paths
-
-
-#: Generated blocks of ``report/report.md``: marker name -> Markdown writer.
-_REPORT_BLOCKS = {
-    "sensitivity-table": lambda rows: markdown_table(rows),
-    "label-changes": lambda rows: markdown_label_changes(rows),
-}
-
-
-def _refresh_report_table(report: Path, rows: list[dict[str, Any]]) -> bool:
-    """Rewrite the generated blocks between the markers of ``report``; True if any exists."""
-    text = original = report.read_text()
-    found = False
-    for name, writer in _REPORT_BLOCKS.items():
-        start_mark, end_mark = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-        start, end = text.find(start_mark), text.find(end_mark)
-        if start < 0 or end < start:
-            continue
-        found = True
-        text = text[:start + len(start_mark)] + "\n" + writer(rows) + "\n" + text[end:]
-    if text != original:
-        report.write_text(text)
-    return found
-
-
 @functools.lru_cache(maxsize=1)
 def load_sensitivity() -> dict[str, dict[str, Any]]:
-    """The packaged table as ``{preset key: row}`` (rows as in `sensitivity_table`).
+    """The packaged table as ``{preset key: row}`` (rows as in `sensitivity_rows`).
 
     Reads ``izhi_widgets/data/sensitivity.json`` through ``importlib.resources`` once per
     process (the panel asks on every update; treat the result as read-only); runs no
     simulation.
+
+    Examples
+    --------
+    >>> table = load_sensitivity()
+    >>> len(table), table["T"]["rk4_0.01_diverged"]
+    (28, True)
     """
     text = resources.files(_DATA_PACKAGE).joinpath("data", _DATA_NAME).read_text()
     return {row["key"]: row for row in json.loads(text)["rows"]}
@@ -312,6 +235,15 @@ def sensitivity_note(key: str, numerics: str, dt_ms: float | None = None, *,
         The step; ``None`` means the preset's own step.
     table : mapping, optional
         A table from `load_sensitivity` (default: load the packaged one).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> sensitivity_note("T", "rk4", 0.01)
+    'rk4 0.01 ms: 12 spikes -> 350 spikes, runaway, stopped at the spike ceiling, label changes to divergent'
     """
     table = load_sensitivity() if table is None else table
     row = table.get(key)
@@ -327,7 +259,24 @@ def sensitivity_note(key: str, numerics: str, dt_ms: float | None = None, *,
 
 
 def markdown_table(rows: list[dict[str, Any]] | Mapping[str, dict[str, Any]] | None = None) -> str:
-    """The table as Markdown (spike counts, first spikes, label changes), for the report."""
+    """The table as Markdown (spike counts, first spikes, label changes), for the report.
+
+    Parameters
+    ----------
+    rows : list of dict or mapping, optional
+        Rows of `sensitivity_rows` (default: the packaged table).
+
+    Returns
+    -------
+    str
+        A header, a rule and one line per preset. A count that differs from the published
+        run is bold; a label that misses the preset's is in italics.
+
+    Examples
+    --------
+    >>> print(markdown_table().splitlines()[2])
+    | A tonic spiking | 0.25 | 5 (13) | 5 (12.65) | 5 (12.8) | 5 (12.65) | 5 (12.63) |
+    """
     if rows is None:
         rows = load_sensitivity()
     if isinstance(rows, Mapping):
@@ -355,7 +304,22 @@ def markdown_table(rows: list[dict[str, Any]] | Mapping[str, dict[str, Any]] | N
 
 def markdown_label_changes(rows: list[dict[str, Any]] | Mapping[str, dict[str, Any]] | None = None
                            ) -> str:
-    """Markdown table of the presets whose classifier label changes under some setting."""
+    """Markdown table of the presets whose classifier label changes under some setting.
+
+    Parameters
+    ----------
+    rows : list of dict or mapping, optional
+        Rows of `sensitivity_rows` (default: the packaged table).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> markdown_label_changes().splitlines()[-1]
+    '| TC thalamo-cortical (tonic) | tonic spiking | spike frequency adaptation | same | spike frequency adaptation | spike frequency adaptation |'
+    """
     if rows is None:
         rows = load_sensitivity()
     if isinstance(rows, Mapping):

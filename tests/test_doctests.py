@@ -10,7 +10,8 @@ import pytest
 
 import izhi_widgets
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(izhi_widgets.__path__, "izhi_widgets.")
+# Every module, in the subpackages too (izhi_widgets.analysis.*, izhi_widgets.plotting.*).
+MODULES = sorted(m.name for m in pkgutil.walk_packages(izhi_widgets.__path__, "izhi_widgets.")
                  if not m.name.endswith("__main__"))
 
 
