@@ -1,9 +1,9 @@
-"""Command line: ``python -m izhi_widgets {warm,figures,sensitivity}``.
+"""Command line: ``python -m izhi_widgets warm``.
 
-* ``warm``: build the compiled engines the app, the tests and the report use, so no
-  page load or test pays a compile (run it with the interpreter the kernel uses).
-* ``figures [DIR]``: redraw the papers' figures into ``report/figures``.
-* ``sensitivity``: recompute the numerics sensitivity table.
+``warm`` builds the compiled engines the app, the tests and the report use, so no page
+load or test pays a compile (run it with the interpreter the kernel uses). The report
+and its figures are built by ``python report/build.py`` (library code never writes
+into ``report/``).
 """
 
 from __future__ import annotations
@@ -38,23 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m izhi_widgets")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("warm", help="prebuild the compiled Brian2 engines")
-    figures = sub.add_parser("figures", help="write the papers' figures to report/figures")
-    figures.add_argument("outdir", nargs="?", default="report/figures")
-    sens = sub.add_parser("sensitivity", help="recompute the numerics sensitivity table")
-    sens.add_argument("--out", default=None)
     args = parser.parse_args(argv)
     if args.command == "warm":
         warm()
-    elif args.command == "figures":
-        from .plotting import write_figures
-
-        for path in write_figures(args.outdir):
-            print(path)
-    elif args.command == "sensitivity":
-        from .sensitivity import write_sensitivity
-
-        for path in write_sensitivity(args.out):
-            print(path)
     return 0
 
 
