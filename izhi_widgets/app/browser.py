@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
@@ -31,23 +32,41 @@ __all__ = ["BrowserBridge", "PageInfo", "parse_page_info", "app_url"]
 MAX_REPORT_CHARS = 2000
 
 _REPORT_JS = """
-(function () {
+(function (scope) {
+  window.__izhiReporters = window.__izhiReporters || {};
+  if (window.__izhiReporters[scope]) { return; }
+  window.__izhiReporters[scope] = true;
+  let last = '';
   const send = function () {
-    const input = document.querySelector('.izhi-page-info input');
-    const main = document.querySelector('.izhi-main');
-    if (!input || !main) { return; }
-    input.value = JSON.stringify({width: Math.round(main.clientWidth),
-                                  viewport: Math.round(window.innerWidth),
-                                  href: String(window.location.href)});
-    input.dispatchEvent(new Event('input', {bubbles: true}));
-    input.dispatchEvent(new Event('change', {bubbles: true}));
+    const input = document.querySelector('.' + scope + ' .izhi-page-info input');
+    const main = document.querySelector('.' + scope + ' .izhi-main');
+    if (!input || !main) { return false; }
+    const report = JSON.stringify({width: Math.round(main.clientWidth),
+                                   viewport: Math.round(window.innerWidth),
+                                   height: Math.round(window.innerHeight),
+                                   top: Math.round(main.getBoundingClientRect().top
+                                                   + window.scrollY),
+                                   href: String(window.location.href)});
+    if (report !== last) {
+      last = report;
+      input.value = report;
+      input.dispatchEvent(new Event('input', {bubbles: true}));
+      input.dispatchEvent(new Event('change', {bubbles: true}));
+    }
+    return true;
   };
-  if (window.__izhiResize) { window.removeEventListener('resize', window.__izhiResize); }
   let timer = null;
-  window.__izhiResize = function () { clearTimeout(timer); timer = setTimeout(send, 250); };
-  window.addEventListener('resize', window.__izhiResize);
-  setTimeout(send, 50);
-})();
+  const later = function () { clearTimeout(timer); timer = setTimeout(send, 250); };
+  // The widgets may not be on the page yet: look again until they are, then follow resizes.
+  let tries = 0;
+  const start = function () {
+    if (!send()) { if (++tries < 300) { setTimeout(start, 100); } return; }
+    const main = document.querySelector('.' + scope + ' .izhi-main');
+    if (window.ResizeObserver) { new ResizeObserver(later).observe(main); }
+    window.addEventListener('resize', later);
+  };
+  start();
+})(%s);
 """
 
 _REPLACE_JS = """
@@ -60,14 +79,18 @@ _REPLACE_JS = """
 """
 
 _DOWNLOAD_JS = """
-(function (name, mime, b64) {
+(function (token, name, mime, b64) {
+  // a re-rendered output (JupyterLab) must not save the file again
+  window.__izhiDownloads = window.__izhiDownloads || {};
+  if (window.__izhiDownloads[token]) { return; }
+  window.__izhiDownloads[token] = true;
   const bytes = Uint8Array.from(atob(b64), function (c) { return c.charCodeAt(0); });
   const url = URL.createObjectURL(new Blob([bytes], {type: mime}));
   const link = document.createElement('a');
   link.href = url; link.download = name; link.style.display = 'none';
   document.body.appendChild(link); link.click();
   setTimeout(function () { URL.revokeObjectURL(url); link.remove(); }, 1000);
-})(%s, %s, %s);
+})(%s, %s, %s, %s);
 """
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
@@ -79,14 +102,17 @@ class PageInfo:
 
     width: int = 0
     viewport: int = 0
+    height: int = 0
+    top: int = 0
     href: str = ""
 
 
 def parse_page_info(text: str) -> PageInfo | None:
     """Read the page's report strictly (None for anything malformed or out of range).
 
-    >>> parse_page_info('{"width": 700, "viewport": 1024, "href": "http://h:8866/?preset=A"}')
-    PageInfo(width=700, viewport=1024, href='http://h:8866/?preset=A')
+    >>> parse_page_info('{"width": 700, "viewport": 1024, "height": 768, '
+    ...                 '"href": "http://h:8866/?preset=A"}')
+    PageInfo(width=700, viewport=1024, height=768, top=0, href='http://h:8866/?preset=A')
     >>> parse_page_info('{"width": "__import__"}') is None
     True
     """
@@ -98,13 +124,14 @@ def parse_page_info(text: str) -> PageInfo | None:
         return None
     if not isinstance(data, dict):
         return None
-    width, viewport, href = data.get("width"), data.get("viewport"), data.get("href", "")
+    width, viewport = data.get("width"), data.get("viewport")
+    height, top, href = data.get("height", 0), data.get("top", 0), data.get("href", "")
     if not all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= 20000
-               for x in (width, viewport)):
+               for x in (width, viewport, height, top)):
         return None
     if not isinstance(href, str) or urlsplit(href).scheme not in ("http", "https"):
         href = ""
-    return PageInfo(width, viewport, href)
+    return PageInfo(width, viewport, height, top, href)
 
 
 def app_url(page_href: str, query: str) -> str:
@@ -134,15 +161,20 @@ class BrowserBridge:
 
     def __init__(self, on_page: Callable[[PageInfo], None]):
         hidden = W.Layout(display="none")
-        self.output = W.Output(layout=hidden)
-        self.output.add_class("izhi-js")
+        # One output per job: each keeps only its latest script, which is what a page that
+        # renders the widgets later (or again) runs.
+        self.outputs = {job: W.Output(layout=hidden) for job in ("page", "url", "download")}
+        for job, output in self.outputs.items():
+            output.add_class(f"izhi-js-{job}")
         self.inbox = W.Text(value="", layout=hidden, continuous_update=True)
         self.inbox.add_class("izhi-page-info")
+        self.scope = f"izhi-id-{uuid.uuid4().hex[:12]}"
         self.page = PageInfo()
         self.sent: list[str] = []  # the last scripts sent to the page (for tests)
         self._on_page = on_page
+        self._downloads = 0
         self.inbox.observe(self._received, names="value")
-        self.widget = W.Box([self.output, self.inbox], layout=hidden)
+        self.widget = W.Box([*self.outputs.values(), self.inbox], layout=hidden)
 
     def _received(self, change) -> None:
         info = parse_page_info(change["new"])
@@ -150,7 +182,7 @@ class BrowserBridge:
             self.page = info
             self._on_page(info)
 
-    def _run(self, code: str) -> None:
+    def _run(self, job: str, code: str) -> None:
         from IPython import get_ipython
         from IPython.display import Javascript, display
 
@@ -158,21 +190,28 @@ class BrowserBridge:
         del self.sent[:-8]
         if get_ipython() is None:  # no kernel (a plain script or test): no page to talk to
             return
-        self.output.clear_output()
-        with self.output:
+        output = self.outputs[job]
+        output.clear_output()
+        with output:
             display(Javascript(code))
 
     def start(self) -> None:
-        """Ask the page to report its size and address (now and on every resize)."""
-        self._run(_REPORT_JS)
+        """Ask the page to report its size and address (now and on every resize).
+
+        The app's root widget must carry the DOM class `scope`.
+        """
+        self._run("page", _REPORT_JS % json.dumps(self.scope))
 
     def replace_query(self, query: str) -> None:
         """Put ``query`` in the address bar (Voilà pages only; no reload)."""
-        self._run(_REPLACE_JS % json.dumps(query))
+        self._run("url", _REPLACE_JS % json.dumps(query))
 
     def download(self, filename: str, mime: str, data: bytes) -> None:
         """Save ``data`` as ``filename`` in the browser."""
         if not _SAFE_NAME.match(filename):
             raise ValueError(f"unsafe file name {filename!r}")
+        self._downloads += 1
+        token = f"{self.scope}-{self._downloads}"
         b64 = base64.b64encode(data).decode("ascii")
-        self._run(_DOWNLOAD_JS % (json.dumps(filename), json.dumps(mime), json.dumps(b64)))
+        self._run("download", _DOWNLOAD_JS % (json.dumps(token), json.dumps(filename),
+                                              json.dumps(mime), json.dumps(b64)))

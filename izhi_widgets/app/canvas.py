@@ -92,8 +92,18 @@ def _canvas_class():
     """An ipympl canvas that blits animated artists over a cached static layer."""
     from ipympl.backend_nbagg import Canvas
     from PIL import Image
+    from traitlets import Bool, Enum
 
     class BlitCanvas(Canvas):
+        # ipympl's public traits, with this app's defaults: in the widget's first state,
+        # so the page never draws the default header, toolbar or resize grip.
+        header_visible = Bool(False).tag(sync=True)
+        footer_visible = Bool(False).tag(sync=True)
+        toolbar_visible = Enum(["visible", "hidden", "fade-in-fade-out", True, False],
+                               default_value=False).tag(sync=True)
+        resizable = Bool(False).tag(sync=True)
+        capture_scroll = Bool(False).tag(sync=True)
+
         def __init__(self, figure, *args, **kwargs):
             super().__init__(figure, *args, **kwargs)
             self.dynamic: list[Artist] = []
@@ -208,13 +218,10 @@ class TracesFigure:
 
         self.width_px = REF_PX
         fig = Figure(figsize=(REF_PX / REF_DPI, 500 / REF_DPI), dpi=REF_DPI, facecolor="white")
+        # Traits given at construction are in the widget's first state (set later, the page
+        # could draw the default resize grip first).
         canvas = _canvas_class()(fig)
         self._manager = FigureManager(canvas, num=id(self) % 100000)
-        canvas.header_visible = False
-        canvas.footer_visible = False
-        canvas.toolbar_visible = False
-        canvas.resizable = False
-        canvas.capture_scroll = False
         canvas.max_ratio = 4.0 if hidpi else 1.0
         canvas.add_class("izhi-figure")
         self.fig, self.canvas = fig, canvas
@@ -248,13 +255,16 @@ class TracesFigure:
         self.fit(REF_PX)
 
     # ----- size ------------------------------------------------------------------------
-    def fit(self, width_px: float) -> bool:
-        """Resize to ``width_px`` (clipped to the figure's range); True when it changed.
+    def fit(self, width_px: float, height_px: float = 0.0) -> bool:
+        """Resize to ``width_px`` (clipped to the figure's range; a two-column figure also
+        no taller than ``height_px`` when given); True when it changed.
 
         Wide pages get traces and phase plane side by side, narrow ones stacked; the
         resolution grows with the width above the reference, so fonts scale with it.
         """
         width = int(min(MAX_PX, max(MIN_PX, width_px)))
+        if width >= WIDE_MIN_PX and height_px > 0:
+            width = int(max(WIDE_MIN_PX, min(width, height_px * REF_PX / 500)))
         wide = width >= WIDE_MIN_PX
         dpi = REF_DPI * max(1.0, width / REF_PX)
         height = int(round(width * (500 / REF_PX if wide else 1.45)))
@@ -274,9 +284,9 @@ class TracesFigure:
     def _layout(self, wide: bool, w_in: float, h_in: float) -> None:
         ax = self.axes
         # margins in inches, so they stay the same whatever the size
-        left, right, top = 0.62 / w_in, 1 - 0.15 / w_in, 1 - 0.28 / h_in
+        left, right, top = 0.72 / w_in, 1 - 0.12 / w_in, 1 - 0.28 / h_in
         if wide:
-            bottom = 0.45 / h_in
+            bottom = 0.5 / h_in
             grid = self.fig.add_gridspec(3, 2, width_ratios=(1.55, 1.0),
                                          height_ratios=(2.3, 1.0, 1.0), left=left,
                                          right=right, top=top, bottom=bottom, wspace=0.26,
@@ -296,10 +306,14 @@ class TracesFigure:
         self.legend.set_loc("upper left" if wide else "lower center")
         for name, spot in spots.items():
             ax[name].set_position(spot.get_position(self.fig))
-        ax["I"].xaxis.set_label_coords(0.5, -0.32 if wide else -0.42)
-        for name in ("v", "u", "I"):
-            ax[name].yaxis.set_label_coords(-0.46 / ((right - left) * w_in * (0.6 if wide else 1)),
-                                            0.5)
+        # Label positions fixed in inches (matplotlib would otherwise measure every tick label
+        # at each draw): the same distance from the axes at every size.
+        for name in ("v", "u", "I", "phase"):
+            box = ax[name].get_position()
+            ax[name].yaxis.set_label_coords(-0.52 / (box.width * w_in), 0.5)
+        for name in ("I", "phase"):
+            box = ax[name].get_position()
+            ax[name].xaxis.set_label_coords(0.5, -0.33 / (box.height * h_in))
         for axis in ax.values():
             axis.tick_params(labelsize=8, length=3, pad=2)
             axis.xaxis.label.set_size(9)

@@ -46,7 +46,7 @@ class NumberBox:
                  style: Mapping[str, str] = _DESC, placeholder: str = ""):
         self.widget = dom(W.Text(description=label, tooltip=tip, continuous_update=False,
                                  placeholder=placeholder,
-                                 layout=W.Layout(width=width, max_width="100%"),
+                                 layout=W.Layout(width=width),
                                  style=dict(style)), css)
         self._exact: Any = None
         self._shown = ""

@@ -175,7 +175,7 @@ class Explorer:
             W.HTML("<div class='izhi-h'>Share this view</div>"), self.share,
         ]), "izhi-main")
         self.widget = dom(W.Box([W.HTML(CSS), controls, self.main, self.bridge.widget]),
-                          "izhi-app")
+                          "izhi-app", self.bridge.scope)
         _no_null_tooltips(self.widget)
         self.bridge.start()
 
@@ -308,7 +308,10 @@ class Explorer:
 
     @_guarded
     def _on_page(self, info: PageInfo) -> None:
-        if info.width and self.traces.figure.fit(info.width - 8):
+        # On a tall enough page keep the whole figure on screen: below the main column's
+        # top, the readouts and the tab bar (~110 px) come first.
+        budget = info.height - min(info.top, 400) - 120 if info.height >= 600 else 0
+        if info.width and self.traces.figure.fit(info.width - 8, budget):
             vm = self.controller.last
             if vm is not None and vm.result is not None:
                 self.traces.figure.show(vm.result)
@@ -321,15 +324,14 @@ class Explorer:
 
     # ----- showing a view model -----------------------------------------------------------
     def _show(self, vm: ViewModel) -> None:
+        """Show a view model. The run counter in the status line changes last, so a page
+        that sees the new number sees everything else of that run too."""
         self.progress.layout.visibility = "hidden"
         state = vm.state
         if vm.stale:
             self.main.add_class("izhi-stale")
-            self.status.value = ("error · the figure shows the last valid run"
-                                 if vm.result is not None else "error")
         else:
             self.main.remove_class("izhi-stale")
-            self.status.value = f"run #{vm.run_count} · ready"
             for view in self.views:
                 view.update(vm)
         self._message(vm.message, vm.message_level)
@@ -342,11 +344,15 @@ class Explorer:
                                     if vm.numerics_note else "")
         self.controls.numbers["u0"].widget.placeholder = (
             f"{state.initial_u:.6g} = b·v0 (at rest)")
-        variant = (state.recovery != "standard" or state.k1 != 5.0 or state.k0 != 140.0)
-        if variant:
+        if state.recovery != "standard" or state.k1 != 5.0 or state.k0 != 140.0:
             self.variant_toggle.value = True
         if not vm.stale:
             self._show_share(vm)
+        if vm.stale:
+            self.status.value = ("error · the figure shows the last valid run"
+                                 if vm.result is not None else "error")
+        else:
+            self.status.value = f"run #{vm.run_count} · ready"
 
     def _show_share(self, vm: ViewModel | None) -> None:
         if vm is None:

@@ -30,8 +30,8 @@ CSS = """
     padding-right: 0; }
   .izhi-app .izhi-main { flex: 1 1 100%; }
 }
-.izhi-app .widget-text, .izhi-app .widget-dropdown, .izhi-app .widget-hslider {
-  max-width: 100%; box-sizing: border-box; }
+.izhi-app .izhi-controls > .jupyter-widgets, .izhi-app .izhi-controls .widget-vbox > .jupyter-widgets {
+  max-width: calc(100% - 4px); box-sizing: border-box; }
 .izhi-app .izhi-h { font-weight: 600; margin: 8px 0 2px 0; border-bottom: 1px solid #ddd; }
 .izhi-app .izhi-error { color: #b00020; font-weight: 600; }
 .izhi-app .izhi-warn { color: #8a5a00; }

@@ -106,7 +106,7 @@ class TracesView(BaseView):
             value=(0.0, self._duration), min=0.0, max=self._duration,
             step=max(self._duration / 1000, 0.001), description="time window",
             tooltip="zoom the traces to this time window (ms)", continuous_update=False,
-            readout_format=".4g", layout=W.Layout(width="100%", max_width="640px"),
+            readout_format=".1f", layout=W.Layout(width="92%", max_width="640px"),
             style={"description_width": "88px"}), "izhi-time-window")
         self.window.observe(self._on_window, names="value")
         return W.VBox([self.figure.canvas, self.window], layout=W.Layout(width="100%"))

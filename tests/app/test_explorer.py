@@ -55,7 +55,7 @@ def _downloads(explorer) -> dict[str, bytes]:
     """Files the page was asked to save (the bridge's download scripts)."""
     out = {}
     for code in explorer.bridge.sent:
-        match = re.search(r'\}\)\("([^"]+)", "([^"]+)", "([A-Za-z0-9+/=]*)"\);', code)
+        match = re.search(r'\}\)\("[^"]+", "([^"]+)", "([^"]+)", "([A-Za-z0-9+/=]*)"\);', code)
         if match:
             out[match.group(1)] = base64.b64decode(match.group(3))
     return out
@@ -507,7 +507,7 @@ def test_share_under_jupyterlab_points_to_the_voila_app(ex):
 
 def test_page_width_resizes_the_figure(ex):
     figure = ex.traces.figure
-    ex.bridge.inbox.value = '{"width": 1400, "viewport": 1920, "href": ""}'
+    ex.bridge.inbox.value = '{"width": 1400, "viewport": 1920, "height": 1300, "href": ""}'
     assert figure.width_px > 1000 and figure.fig.dpi > 100  # bigger fonts on a projector
     ex.bridge.inbox.value = '{"width": 400, "viewport": 420, "href": ""}'
     assert figure.width_px <= 400

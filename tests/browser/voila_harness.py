@@ -46,13 +46,7 @@ IGNORED_CONSOLE = (
 )
 
 #: Every class of the panel's DOM contract (always present; stimulus fields vary by shape).
-CONTRACT_CLASSES = (
-    "izhi-app", "izhi-preset", "izhi-preset-info", "izhi-a", "izhi-b", "izhi-c", "izhi-d",
-    "izhi-v0", "izhi-u0", "izhi-stim-shape", "izhi-duration", "izhi-numerics", "izhi-dt",
-    "izhi-numerics-note", "izhi-figure", "izhi-readout", "izhi-label", "izhi-status",
-    "izhi-message", "izhi-progress", "izhi-reset", "izhi-csv", "izhi-png", "izhi-downloads",
-    "izhi-code", "izhi-code-output", "izhi-share", "izhi-ping", "izhi-pong",
-)
+from izhi_widgets.app.explorer import DOM_CLASSES as CONTRACT_CLASSES  # noqa: E402
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,6 +265,11 @@ class App:
         self.page.wait_for_selector(".izhi-figure canvas", state="attached", timeout=timeout)
         self.page.wait_for_function("() => window.__izhiRun() >= 1 && window.__izhiDraws > 0",
                                     timeout=timeout)
+        # The page reports its width to the kernel, which refits the figure once: wait for it.
+        self.page.wait_for_function(
+            "() => { const i = document.querySelector('.izhi-page-info input');"
+            " return i && i.value; }", timeout=timeout)
+        self.settle(quiet_ms=400)
         return self
 
     # ---- reading -------------------------------------------------------------------------
@@ -372,7 +371,8 @@ class App:
 
     # ---- sliders and text fields --------------------------------------------------------
     def slider_value(self, name: str) -> float:
-        return parse_number(self.page.locator(f".izhi-{name} .widget-readout").first.inner_text())
+        """The value in the number box beside parameter ``name``'s slider."""
+        return parse_number(self.page.locator(f".izhi-{name}-box input").first.input_value())
 
     def press_slider(self, name: str, key: str = "ArrowRight") -> None:
         handle = self.page.locator(f".izhi-{name} .noUi-handle").first
@@ -380,9 +380,11 @@ class App:
         handle.press(key)
 
     def type_readout(self, name: str, value) -> None:
-        ro = self.page.locator(f".izhi-{name} .widget-readout").first
-        ro.click()
+        """Type ``value`` into the number box of parameter ``name`` and press Enter."""
+        box = self.page.locator(f".izhi-{name}-box input").first
+        box.click()
         self.page.keyboard.press("Control+A")
+        self.page.keyboard.press("Backspace")
         self.page.keyboard.type(str(value))
         self.page.keyboard.press("Enter")
 
