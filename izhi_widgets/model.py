@@ -48,7 +48,15 @@ DEFAULT_DT_MS = 0.25
 
 @dataclass(frozen=True)
 class RunSpec:
-    """Everything one neuron's run needs except the numerics (validated on creation)."""
+    """Everything one neuron's run needs except the numerics (validated on creation).
+
+    ``u0=None`` means the papers' ``b·v0`` (`IzhikevichParams.default_u0`).
+
+    Raises
+    ------
+    ValueError
+        Naming the field (see `izhi_widgets.limits.check_run_settings`).
+    """
 
     params: IzhikevichParams
     stimulus: Stimulus
@@ -62,7 +70,10 @@ class RunSpec:
             raise ValueError(f"params must be IzhikevichParams, got {type(self.params).__name__}")
         if not isinstance(self.stimulus, Stimulus):
             raise ValueError(f"stimulus must be a Stimulus, got {type(self.stimulus).__name__}")
-        u0 = self.params.b * float(self.v0_mV) if self.u0 is None else self.u0
+        u0 = self.u0
+        if u0 is None:  # check the other fields first, so a bad v0 is reported as v0
+            check_run_settings(self.duration_ms, self.dt_ms, self.v0_mV, 0.0)
+            u0 = self.params.default_u0(self.v0_mV)
         duration, dt, v0, u_init, _ = check_run_settings(self.duration_ms, self.dt_ms,
                                                          self.v0_mV, u0)
         object.__setattr__(self, "duration_ms", duration)
@@ -122,7 +133,7 @@ def simulate(model: IzhikevichParams | Preset, stimulus: Stimulus | None = None,
         Run length and step (ms); samples at ``0, dt, ..., duration``.
     numerics : {'published', 'euler', 'rk4'}
     v0_mV, u0 : float, optional
-        Initial state; ``u0`` defaults to ``b * v0``.
+        Initial state; ``u0`` defaults to ``b·v0`` (`IzhikevichParams.default_u0`).
     record : bool
         Record v, u, I (False: spikes only, faster for long runs).
 
