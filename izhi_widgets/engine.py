@@ -57,12 +57,16 @@ __all__ = [
     "bucket_steps",
     "compiled_engine_count",
     "is_built",
+    "ENGINE_INPUTS",
     "PARAM_NAMES",
 ]
 
-#: Per-neuron values the binary takes on its command line.
-PARAM_NAMES = ("a", "b", "c", "d", "k2", "k1", "k0", "v_shift", "u_gain", "v_peak", "h",
-               "t_stop_steps", "spike_cap", "v", "u")
+#: The model/engine contract: the per-neuron values the binary takes on its command line,
+#: in this order. `izhi_widgets.model.engine_inputs` fills exactly these names.
+ENGINE_INPUTS = ("a", "b", "c", "d", "k2", "k1", "k0", "v_shift", "u_gain", "v_peak", "h",
+                 "t_stop_steps", "spike_cap", "v", "u")
+#: Former name of `ENGINE_INPUTS`.
+PARAM_NAMES = ENGINE_INPUTS
 
 NEURON_BUCKETS = (1, 8, 32, 128, 512, 2048, 4096)
 MIN_STEP_BUCKET = 1024
@@ -167,7 +171,7 @@ def _build(spec: EngineSpec, directory: str) -> dict:
     # binary to this CPU.
     b2.prefs.codegen.cpp.extra_compile_args_gcc = ["-w", "-O3", "-std=c++11",
                                                    "-fno-fast-math", "-ffp-contract=off"]
-    params = "\n".join(f"{name} : 1" for name in PARAM_NAMES if name not in ("v", "u"))
+    params = "\n".join(f"{name} : 1" for name in ENGINE_INPUTS if name not in ("v", "u"))
     common = params + "\nnspk : 1\nalive : 1\n"
     if spec.numerics == "published":
         eqs = "v : 1\nu : 1\nI : 1\n" + common
@@ -274,9 +278,13 @@ class CompiledEngine:
         stimulus = np.ascontiguousarray(stimulus, dtype=np.float64)
         if stimulus.shape != (steps, n):
             raise ValueError(f"stimulus shape {stimulus.shape} != {(steps, n)}")
+        if set(values) != set(ENGINE_INPUTS):
+            raise ValueError(f"values must name exactly ENGINE_INPUTS; missing "
+                             f"{sorted(set(ENGINE_INPUTS) - set(values))}, unknown "
+                             f"{sorted(set(values) - set(ENGINE_INPUTS))}")
         with tempfile.TemporaryDirectory(prefix="izhi-run-", dir=self.tmpdir) as tmp:
             args = [self.binary, "--results_dir", tmp + os.sep]
-            for name in PARAM_NAMES:
+            for name in ENGINE_INPUTS:
                 value = np.asarray(values[name], dtype=np.float64).reshape(-1)
                 if value.size == 1 or np.all(value == value[0]):
                     args.append(f"{GROUP}.{name}={float(value[0])!r}")

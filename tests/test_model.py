@@ -302,3 +302,22 @@ def test_batches_larger_than_the_result_cache():
     assert len(results) == 100
     counts = [r.n_spikes for r in results]
     assert counts[0] == 0 and counts[-1] > 0 and counts == sorted(counts)
+
+
+def test_a_cache_hit_reports_its_own_time_and_says_it_was_cached():
+    first = simulate(PRESETS["A"])
+    assert not first.cached and first.elapsed_s > 0
+    again = simulate(PRESETS["A"])
+    assert again.cached and again is not first
+    assert again.elapsed_s < first.elapsed_s and again.elapsed_s < 0.01
+    np.testing.assert_array_equal(again.spike_times_ms, first.spike_times_ms)
+    assert again.v_mV is first.v_mV  # the arrays are shared (read-only), not copied
+    assert again.extra is not first.extra
+    # the cache keeps the original: a later hit is again a fresh copy
+    third = simulate(PRESETS["A"])
+    assert third.cached and third is not again and not first.cached
+    # a mixed batch: the hit is flagged, the new run is not
+    mixed = simulate_batch([RunSpec.from_preset(PRESETS["A"]),
+                            RunSpec.from_preset(PRESETS["A"], dt_ms=0.2)])
+    assert [r.cached for r in mixed] == [True, False]
+    assert mixed[0].elapsed_s >= mixed[1].elapsed_s  # the hit's time is the whole call
