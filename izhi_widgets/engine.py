@@ -32,6 +32,7 @@ binary and reads the files. User input reaches the binary only as numbers
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import functools
@@ -40,9 +41,11 @@ import importlib.metadata
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -53,6 +56,7 @@ __all__ = [
     "CompiledEngine",
     "get_engine",
     "cache_dir",
+    "check_private_dir",
     "bucket_neurons",
     "bucket_steps",
     "compiled_engine_count",
@@ -91,21 +95,83 @@ def bucket_steps(n: int) -> int:
     return size
 
 
+def check_private_dir(path: Path) -> None:
+    """Refuse a directory a binary may not be run from.
+
+    ``path`` must be a directory owned by the current user and not writable by group or
+    others (otherwise someone else could have put, or could swap in, a binary of their
+    own). Symbolic links are followed: the directory they lead to is checked.
+
+    Raises
+    ------
+    PermissionError
+        Naming the directory and why it is refused.
+    """
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        raise PermissionError(f"engine cache directory {path} cannot be checked: {err}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise PermissionError(f"engine cache directory {path} is not a directory")
+    if info.st_uid != os.getuid():
+        raise PermissionError(f"refusing to run compiled engines from {path}: it is owned by "
+                              f"uid {info.st_uid}, not by the current user (uid {os.getuid()})")
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise PermissionError(f"refusing to run compiled engines from {path}: it is writable "
+                              f"by group or others (mode {stat.S_IMODE(info.st_mode):04o}); "
+                              f"fix it with: chmod go-w {path}")
+
+
+def _private_dir(path: Path) -> Path:
+    """``path`` created with mode 0700 if missing (parents too), checked, resolved."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    real = path.resolve()
+    check_private_dir(real)
+    return real
+
+
+_SESSION_DIR: list[Path] = []
+
+
+def _session_dir() -> Path:
+    """A fresh private directory for this process (``mkdtemp`` makes it 0700), removed at exit."""
+    if not _SESSION_DIR:
+        path = Path(tempfile.mkdtemp(prefix="izhi_widgets-"))
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
+        _SESSION_DIR.append(path)
+    return _SESSION_DIR[0]
+
+
 def cache_dir() -> Path:
-    """Where compiled engines live: ``$IZHI_CACHE_DIR``, else ``~/.cache/izhi_widgets``, else
-    (a read-only home, as on some hosts) a per-user folder in the temporary directory."""
+    """Where compiled engines live (created with mode 0700, checked by `check_private_dir`).
+
+    1. ``$IZHI_CACHE_DIR`` when set; an unsafe one raises ``PermissionError``.
+    2. Else ``$XDG_CACHE_HOME/izhi_widgets`` (default ``~/.cache/izhi_widgets``); an unsafe
+       one raises ``PermissionError`` (fix its owner or mode: the message says how).
+    3. Else (a read-only home, as on some hosts) ``<tmp>/izhi_widgets-<uid>``. That path is
+       in a shared directory, so anyone could create it first: when it is not ours and
+       private, a fresh ``tempfile.mkdtemp()`` directory is used instead (private by
+       construction, kept for this process only, so engines are rebuilt per process).
+    """
     explicit = os.environ.get("IZHI_CACHE_DIR")
     if explicit:
-        return Path(explicit)
+        return _private_dir(Path(explicit))
     home_cache = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"))
     root = home_cache / "izhi_widgets"
-    if root.is_dir() and os.access(root, os.W_OK):
-        return root
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        return root
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        usable = os.access(root, os.W_OK)
     except OSError:
-        return Path(tempfile.gettempdir()) / f"izhi_widgets-{os.getuid()}"
+        usable = False
+    if usable:
+        return _private_dir(root)
+    shared = Path(tempfile.gettempdir()) / f"izhi_widgets-{os.getuid()}"
+    try:
+        return _private_dir(shared)
+    except OSError as err:  # PermissionError included: someone else's, or not private
+        warnings.warn(f"not using {shared} for compiled engines ({err}); using a private "
+                      f"directory for this process instead", RuntimeWarning, stacklevel=2)
+        return _session_dir()
 
 
 @functools.lru_cache(maxsize=1)
@@ -217,7 +283,8 @@ def _build(spec: EngineSpec, directory: str) -> dict:
 
 def _build_in_child(spec: EngineSpec, target: Path) -> None:
     """Build ``spec`` into ``target`` atomically, in a child Python process."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    check_private_dir(target.parent)
     with _file_lock(target.parent / (target.name + ".lock")):
         if (target / "manifest.json").exists():
             return
@@ -261,11 +328,25 @@ class CompiledEngine:
     def __init__(self, spec: EngineSpec, directory: Path):
         self.spec = spec
         self.directory = directory
+        self.binary = str(directory / "main")
+        self.check()
         self.manifest = json.loads((directory / "manifest.json").read_text())
-        self.binary = str(directory / self.manifest["binary"])
+        if self.manifest["binary"] != "main":
+            raise RuntimeError(f"unexpected binary name in {directory / 'manifest.json'}")
         # stimulus in, and (when recorded) three traces out, as float64
         n_values = self.spec.n_neurons * self.spec.n_steps * (4 if self.spec.record else 1)
         self.tmpdir = _run_tmpdir(8 * n_values)
+
+    def check(self) -> None:
+        """Refuse (``PermissionError``) to run a binary someone else could have written:
+        the engine's directory, its parent and the cache root must pass
+        `check_private_dir`, and the binary must be ours and not group/other-writable."""
+        for path in (self.directory.parent.parent, self.directory.parent, self.directory):
+            check_private_dir(path)
+        info = os.stat(self.binary)
+        if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise PermissionError(f"refusing to run {self.binary}: it is not owned by the "
+                                  f"current user or is writable by group or others")
 
     def run(self, values: dict[str, np.ndarray], stimulus: np.ndarray,
             timeout_s: float = 120.0) -> dict[str, np.ndarray]:
@@ -282,6 +363,7 @@ class CompiledEngine:
             raise ValueError(f"values must name exactly ENGINE_INPUTS; missing "
                              f"{sorted(set(ENGINE_INPUTS) - set(values))}, unknown "
                              f"{sorted(set(values) - set(ENGINE_INPUTS))}")
+        self.check()
         with tempfile.TemporaryDirectory(prefix="izhi-run-", dir=self.tmpdir) as tmp:
             args = [self.binary, "--results_dir", tmp + os.sep]
             for name in ENGINE_INPUTS:
