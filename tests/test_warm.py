@@ -120,6 +120,12 @@ def test_warm_builds_in_parallel_essential_first_and_reports(monkeypatch):
     plan = _specs("full")
     assert sorted(map(str, started)) == sorted(str(s) for s in plan if s != already)
     assert started[:2] == plan[:2]  # essential submitted (and started) first
+    # then one per family (numerics, neurons, recording), then the rest of each family
+    family = lambda spec: (spec.numerics, spec.n_neurons, spec.record)
+    n_families = len({family(spec) for spec in plan})
+    seeds = started[2:n_families + 1]  # the essential pair is one family
+    assert len({family(spec) for spec in seeds}) == len(seeds) == n_families - 1
+    assert {family(spec) for spec in started[n_families + 1:]} <= {family(s) for s in started[:n_families + 1]}
     assert peak[0] == 3  # several at once
     assert lines[0] == (f"warm (full): {len(plan)} structures, 1 already built, building "
                         f"{len(plan) - 1} with 3 job(s)")
