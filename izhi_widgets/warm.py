@@ -43,7 +43,7 @@ import inspect
 import math
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Callable
 
@@ -139,20 +139,23 @@ def warm_plan(tier: str = "full") -> list[WarmItem]:
     return list(plan.values())
 
 
+def _family(spec: EngineSpec) -> tuple:
+    return (spec.numerics, spec.n_neurons, spec.record)
+
+
 def build_order(items: list[WarmItem]) -> list[WarmItem]:
-    """``items`` in the order to build them: essential first, then one structure of each
-    family (numerics, neurons, recording), then the rest. Structures of a family share
-    most compiled object files (`izhi_widgets.engine` reuses them), so once a family's
-    first build is done its other members compile only 3 of ~12 files."""
+    """``items`` by priority: essential first, then one structure of each other family
+    (numerics, neurons, recording), then the rest. Structures of a family share most
+    compiled object files (`izhi_widgets.engine` reuses them), so `warm` starts a
+    family's other members only once its first build is done: they then compile only
+    3 of ~12 files."""
     essential = [item for item in items if item.tier == "essential"]
-    seen = {(i.spec.numerics, i.spec.n_neurons, i.spec.record) for i in essential}
+    seen = {_family(item.spec) for item in essential}
     seeds, rest = [], []
     for item in items:
-        if item.tier == "essential":
-            continue
-        family = (item.spec.numerics, item.spec.n_neurons, item.spec.record)
-        (rest if family in seen else seeds).append(item)
-        seen.add(family)
+        if item.tier != "essential":
+            (rest if _family(item.spec) in seen else seeds).append(item)
+            seen.add(_family(item.spec))
     return essential + seeds + rest
 
 
@@ -174,23 +177,37 @@ def warm(tier: str = "full", jobs: int | None = None,
     echo(f"warm ({tier}): {len(plan)} structures, {len(plan) - len(todo)} already built, "
          f"building {len(todo)} with {jobs} job(s)")
     n_essential = sum(item.tier == "essential" for item in todo)
+    # A family's first build seeds the object cache; its other members wait for it.
+    seeded = {_family(item.spec) for item in plan if item not in todo}
+    seeding = set()
     failures = []
-    with ThreadPoolExecutor(max_workers=jobs) as pool:  # submitted in plan order
-        futures = {pool.submit(get_engine, item.spec): item for item in todo}
-        for future in as_completed(futures):
-            item = futures[future]
-            try:
-                future.result()
-            except Exception as err:  # noqa: BLE001 - report every failure at the end
-                failures.append(f"{item.spec}: {err}")
-                echo(f"  FAILED {item.spec.key()} ({item.why})")
-                continue
-            echo(f"  ready {time.perf_counter() - start:6.1f} s  {item.spec.key()}  "
-                 f"[{item.tier}: {item.why}]")
-            if item.tier == "essential":
-                n_essential -= 1
-                if n_essential == 0:
-                    echo(f"essential structures ready in {time.perf_counter() - start:.1f} s")
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        running: dict = {}
+        while todo or running:
+            for item in list(todo):  # start what may start, by priority
+                family = _family(item.spec)
+                if len(running) >= jobs:
+                    break
+                if family in seeded or family not in seeding:
+                    seeding.add(family)
+                    todo.remove(item)
+                    running[pool.submit(get_engine, item.spec)] = item
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                item = running.pop(future)
+                seeded.add(_family(item.spec))
+                try:
+                    future.result()
+                except Exception as err:  # noqa: BLE001 - report every failure at the end
+                    failures.append(f"{item.spec}: {err}")
+                    echo(f"  FAILED {item.spec.key()} ({item.why})")
+                    continue
+                echo(f"  ready {time.perf_counter() - start:6.1f} s  {item.spec.key()}  "
+                     f"[{item.tier}: {item.why}]")
+                if item.tier == "essential":
+                    n_essential -= 1
+                    if n_essential == 0:
+                        echo(f"essential structures ready in {time.perf_counter() - start:.1f} s")
     elapsed = time.perf_counter() - start
     if failures:
         raise RuntimeError("warm: some builds failed:\n" + "\n".join(failures))

@@ -100,39 +100,54 @@ def test_full_covers_the_test_suites_batches():
     assert EngineSpec("euler", 32, 4096, True) in full        # 20 random euler cases
 
 
-def test_warm_builds_in_parallel_essential_first_and_reports(monkeypatch):
-    started, lock, running, peak = [], threading.Lock(), [0], [0]
+def _family(spec):
+    return (spec.numerics, spec.n_neurons, spec.record)
+
+
+def test_warm_builds_in_parallel_essential_first_family_seeds_first(monkeypatch):
+    events, lock, running, peak = [], threading.Lock(), [0], [0]
 
     def fake_build(spec):
         with lock:
-            started.append(spec)
+            events.append(("start", spec))
             running[0] += 1
             peak[0] = max(peak[0], running[0])
-        time.sleep(0.05)
+        time.sleep(0.02)
         with lock:
             running[0] -= 1
+            events.append(("end", spec))
 
     monkeypatch.setattr(warm_mod, "get_engine", fake_build)
-    already = _specs("full")[5]
+    plan = _specs("full")
+    already = EngineSpec("euler", 1, 4096, True)  # the euler family starts seeded
+    assert already in plan
     monkeypatch.setattr(warm_mod, "is_built", lambda spec: spec == already)
     lines = []
     elapsed = warm("full", jobs=3, echo=lines.append)
-    plan = _specs("full")
+    started = [spec for kind, spec in events if kind == "start"]
     assert sorted(map(str, started)) == sorted(str(s) for s in plan if s != already)
-    assert started[:2] == plan[:2]  # essential submitted (and started) first
-    # then one per family (numerics, neurons, recording), then the rest of each family
-    family = lambda spec: (spec.numerics, spec.n_neurons, spec.record)
-    n_families = len({family(spec) for spec in plan})
-    seeds = started[2:n_families + 1]  # the essential pair is one family
-    assert len({family(spec) for spec in seeds}) == len(seeds) == n_families - 1
-    assert {family(spec) for spec in started[n_families + 1:]} <= {family(s) for s in started[:n_families + 1]}
+    assert started[0] == plan[0]  # the first page's engine first
+    # no structure starts before the first build of its family is done (it reuses its
+    # object files), except in a family that already has a built member
+    seed_done: dict = {_family(already): -1}
+    for index, (kind, spec) in enumerate(events):
+        if kind == "start" and _family(spec) in seed_done:
+            assert seed_done[_family(spec)] < index
+        elif kind == "start":
+            seed_done[_family(spec)] = None  # this is the seed
+        elif seed_done.get(_family(spec)) is None:
+            seed_done[_family(spec)] = index
+    # the second essential structure starts as soon as the first is done (the two other
+    # workers may record the start of what they were given just before)
+    first_end = events.index(("end", plan[0]))
+    assert plan[1] in [spec for kind, spec in events[first_end:] if kind == "start"][:3]
     assert peak[0] == 3  # several at once
     assert lines[0] == (f"warm (full): {len(plan)} structures, 1 already built, building "
                         f"{len(plan) - 1} with 3 job(s)")
     assert sum(line.startswith("  ready ") for line in lines) == len(plan) - 1
     assert any(line.startswith("essential structures ready in") for line in lines)
     assert lines[-1] == f"warm (full): {len(plan)} structures ready in {elapsed:.1f} s"
-    assert elapsed < 0.05 * len(plan) / 2  # really parallel
+    assert elapsed < 0.02 * len(plan) / 1.5  # really parallel
 
 
 def test_warm_reports_every_failure(monkeypatch):
