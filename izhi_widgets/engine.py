@@ -37,8 +37,8 @@ fills them, and `CompiledEngine.run` refuses values that name anything else.
 
 The cache, and who may write it
 -------------------------------
-Engines live under `cache_dir()` (``$IZHI_CACHE_DIR``, else ``~/.cache/izhi_widgets``),
-created with mode 0700. A binary is run only when the cache root, its ``engines``
+Engines live under `cache_dir()` (``$IZHI_CACHE_DIR``, else ``~/.cache/izhi_widgets``,
+see `izhi_widgets.engine_cache`), created with mode 0700. A binary is run only when the cache root, its ``engines``
 folder and the engine's own directory are owned by the current user and not writable
 by group or others, and the binary itself is the user's and not group/other-writable
 (`check_private_dir`, checked when an engine is loaded and before every run); otherwise
@@ -60,7 +60,6 @@ True
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import fcntl
 import functools
@@ -73,11 +72,12 @@ import stat
 import subprocess
 import sys
 import tempfile
-import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .engine_cache import cache_dir, check_private_dir
 
 __all__ = [
     "EngineSpec",
@@ -121,85 +121,6 @@ def bucket_steps(n: int) -> int:
     while size < n:
         size *= 2
     return size
-
-
-def check_private_dir(path: Path) -> None:
-    """Refuse a directory a binary may not be run from.
-
-    ``path`` must be a directory owned by the current user and not writable by group or
-    others (otherwise someone else could have put, or could swap in, a binary of their
-    own). Symbolic links are followed: the directory they lead to is checked.
-
-    Raises
-    ------
-    PermissionError
-        Naming the directory and why it is refused.
-    """
-    try:
-        info = os.stat(path)
-    except OSError as err:
-        raise PermissionError(f"engine cache directory {path} cannot be checked: {err}") from None
-    if not stat.S_ISDIR(info.st_mode):
-        raise PermissionError(f"engine cache directory {path} is not a directory")
-    if info.st_uid != os.getuid():
-        raise PermissionError(f"refusing to run compiled engines from {path}: it is owned by "
-                              f"uid {info.st_uid}, not by the current user (uid {os.getuid()})")
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise PermissionError(f"refusing to run compiled engines from {path}: it is writable "
-                              f"by group or others (mode {stat.S_IMODE(info.st_mode):04o}); "
-                              f"fix it with: chmod go-w {path}")
-
-
-def _private_dir(path: Path) -> Path:
-    """``path`` created with mode 0700 if missing (parents too), checked, resolved."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    real = path.resolve()
-    check_private_dir(real)
-    return real
-
-
-_SESSION_DIR: list[Path] = []
-
-
-def _session_dir() -> Path:
-    """A fresh private directory for this process (``mkdtemp`` makes it 0700), removed at exit."""
-    if not _SESSION_DIR:
-        path = Path(tempfile.mkdtemp(prefix="izhi_widgets-"))
-        atexit.register(shutil.rmtree, path, ignore_errors=True)
-        _SESSION_DIR.append(path)
-    return _SESSION_DIR[0]
-
-
-def cache_dir() -> Path:
-    """Where compiled engines live (created with mode 0700, checked by `check_private_dir`).
-
-    1. ``$IZHI_CACHE_DIR`` when set; an unsafe one raises ``PermissionError``.
-    2. Else ``$XDG_CACHE_HOME/izhi_widgets`` (default ``~/.cache/izhi_widgets``); an unsafe
-       one raises ``PermissionError`` (fix its owner or mode: the message says how).
-    3. Else (a read-only home, as on some hosts) ``<tmp>/izhi_widgets-<uid>``. That path is
-       in a shared directory, so anyone could create it first: when it is not ours and
-       private, a fresh ``tempfile.mkdtemp()`` directory is used instead (private by
-       construction, kept for this process only, so engines are rebuilt per process).
-    """
-    explicit = os.environ.get("IZHI_CACHE_DIR")
-    if explicit:
-        return _private_dir(Path(explicit))
-    home_cache = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"))
-    root = home_cache / "izhi_widgets"
-    try:
-        root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        usable = os.access(root, os.W_OK)
-    except OSError:
-        usable = False
-    if usable:
-        return _private_dir(root)
-    shared = Path(tempfile.gettempdir()) / f"izhi_widgets-{os.getuid()}"
-    try:
-        return _private_dir(shared)
-    except OSError as err:  # PermissionError included: someone else's, or not private
-        warnings.warn(f"not using {shared} for compiled engines ({err}); using a private "
-                      f"directory for this process instead", RuntimeWarning, stacklevel=2)
-        return _session_dir()
 
 
 @functools.lru_cache(maxsize=1)

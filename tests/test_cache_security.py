@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from izhi_widgets import engine as engine_mod
+from izhi_widgets import engine_cache
 from izhi_widgets.engine import ENGINE_INPUTS, EngineSpec, cache_dir, get_engine
 
 SPEC = EngineSpec("published", 1, 1024, False)
@@ -124,7 +125,7 @@ def _unusable_home(tmp_path, monkeypatch) -> Path:
     shared.mkdir(mode=0o777)
     shared.chmod(0o1777)
     monkeypatch.setattr(tempfile, "tempdir", str(shared))
-    monkeypatch.setattr(engine_mod, "_SESSION_DIR", [])
+    monkeypatch.setattr(engine_cache, "_SESSION_DIR", [])
     return shared / f"izhi_widgets-{os.getuid()}"
 
 
