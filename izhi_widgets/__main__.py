@@ -1,46 +1,45 @@
 """Command line: ``python -m izhi_widgets warm``.
 
-``warm`` builds the compiled engines the app, the tests and the report use, so no page
-load or test pays a compile (run it with the interpreter the kernel uses). The report
-and its figures are built by ``python report/build.py`` (library code never writes
-into ``report/``).
+* ``warm [--essential] [--jobs N] [--list]``: build the compiled engines the app, the
+  tests and the report use (`izhi_widgets.warm`: derived from the presets, the panel's
+  run bounds, the sensitivity table and the test batches), ``N`` at a time (default: all
+  cores), the first page's first. ``--essential``: only what the first page and the
+  presets at their own settings need. ``--list``: print the plan, build nothing. Run it
+  with the interpreter the kernel uses.
+
+The report and its figures are built by ``python report/build.py`` (library code never
+writes into ``report/``).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
-from concurrent.futures import ThreadPoolExecutor
 
-from .engine import EngineSpec, get_engine
+from .engine import is_built
+from .warm import warm, warm_plan
 
-__all__ = ["WARM_SPECS", "warm", "main"]
-
-#: Structures used by the app's defaults, the gallery, the tests and the sensitivity table.
-WARM_SPECS = (
-    [EngineSpec("published", 1, 2**k) for k in range(10, 15)]
-    + [EngineSpec(m, 1, 2**k) for m in ("euler", "rk4") for k in range(10, 17)]
-    + [EngineSpec("published", 32, 2048), EngineSpec("published", 32, 65536)]
-    + [EngineSpec(m, 32, s) for m in ("euler", "rk4") for s in (4096, 65536)]
-)
-
-
-def warm(jobs: int = 2) -> None:
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for spec, _ in zip(WARM_SPECS, pool.map(get_engine, WARM_SPECS)):
-            print(f"  ready: {spec.key()}", flush=True)
-    print(f"warm: {len(WARM_SPECS)} engines ready in {time.perf_counter() - start:.1f} s")
+__all__ = ["warm", "main"]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m izhi_widgets")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("warm", help="prebuild the compiled Brian2 engines")
+    warm_cmd = sub.add_parser("warm", help="prebuild the compiled Brian2 engines")
+    warm_cmd.add_argument("--essential", action="store_true",
+                          help="only the first page and the presets at their own settings")
+    warm_cmd.add_argument("--jobs", type=int, default=None,
+                          help="builds at once (default: the number of cores)")
+    warm_cmd.add_argument("--list", action="store_true", help="print the plan, build nothing")
     args = parser.parse_args(argv)
     if args.command == "warm":
-        warm()
+        tier = "essential" if args.essential else "full"
+        if args.list:
+            for item in warm_plan(tier):
+                state = "built" if is_built(item.spec) else "to build"
+                print(f"{item.tier:9s} {item.spec.key():40s} {state:8s}  {item.why}")
+        else:
+            warm(tier, jobs=args.jobs)
     return 0
 
 

@@ -190,7 +190,7 @@ def brian2_script(params: IzhikevichParams, stimulus: Stimulus, duration_ms: flo
         raise ValueError(f"stimulus must be a Stimulus, got {type(stimulus).__name__}")
     if numerics not in NUMERICS:
         raise ValueError(f"numerics must be one of {NUMERICS}, got {numerics!r}")
-    u_init = params.b * float(v0_mV) if u0 is None else u0
+    u_init = params.default_u0(v0_mV) if u0 is None else u0
     duration, dt, v0, u_init, _ = check_run_settings(duration_ms, dt_ms, v0_mV, u_init)
     n_steps = len(time_grid(duration, dt))
     p = params

@@ -28,6 +28,34 @@ Brian2's device is global to a process, so builds run in a child process
 of the binary's variable names and result files; this process only runs the
 binary and reads the files. User input reaches the binary only as numbers
 (command-line values or raw float64 files), never as code.
+
+The contract with the model
+---------------------------
+`ENGINE_INPUTS` names the per-neuron values the binary takes, once for both sides:
+the build declares them as the group's parameters, `izhi_widgets.model.engine_inputs`
+fills them, and `CompiledEngine.run` refuses values that name anything else.
+
+The cache, and who may write it
+-------------------------------
+Engines live under `cache_dir()` (``$IZHI_CACHE_DIR``, else ``~/.cache/izhi_widgets``,
+see `izhi_widgets.engine_cache`), created with mode 0700. A binary is run only when the cache root, its ``engines``
+folder and the engine's own directory are owned by the current user and not writable
+by group or others, and the binary itself is the user's and not group/other-writable
+(`check_private_dir`, checked when an engine is loaded and before every run); otherwise
+``PermissionError`` names the directory and the reason. With a read-only home the cache
+falls back to ``<tmp>/izhi_widgets-<uid>``, and when that shared path is not private
+(someone may have created it first) to a fresh ``tempfile.mkdtemp()`` directory.
+
+Prebuilding the structures the app, the report and the tests use: `izhi_widgets.warm`.
+
+Examples
+--------
+>>> from izhi_widgets.engine import EngineSpec, bucket_neurons, bucket_steps, is_built
+>>> bucket_steps(401), bucket_steps(10_001), bucket_neurons(28)
+(1024, 16384, 32)
+>>> spec = EngineSpec("published", 1, bucket_steps(401), True)   # what the panel asks
+>>> spec.key().startswith("published-n1-s1024-rec-")
+True
 """
 
 from __future__ import annotations
@@ -40,6 +68,7 @@ import importlib.metadata
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -48,21 +77,28 @@ from pathlib import Path
 
 import numpy as np
 
+from .engine_cache import cache_dir, check_private_dir
+
 __all__ = [
     "EngineSpec",
     "CompiledEngine",
     "get_engine",
     "cache_dir",
+    "check_private_dir",
     "bucket_neurons",
     "bucket_steps",
     "compiled_engine_count",
     "is_built",
+    "ENGINE_INPUTS",
     "PARAM_NAMES",
 ]
 
-#: Per-neuron values the binary takes on its command line.
-PARAM_NAMES = ("a", "b", "c", "d", "k2", "k1", "k0", "v_shift", "u_gain", "v_peak", "h",
-               "t_stop_steps", "spike_cap", "v", "u")
+#: The model/engine contract: the per-neuron values the binary takes on its command line,
+#: in this order. `izhi_widgets.model.engine_inputs` fills exactly these names.
+ENGINE_INPUTS = ("a", "b", "c", "d", "k2", "k1", "k0", "v_shift", "u_gain", "v_peak", "h",
+                 "t_stop_steps", "spike_cap", "v", "u")
+#: Former name of `ENGINE_INPUTS`.
+PARAM_NAMES = ENGINE_INPUTS
 
 NEURON_BUCKETS = (1, 8, 32, 128, 512, 2048, 4096)
 MIN_STEP_BUCKET = 1024
@@ -85,23 +121,6 @@ def bucket_steps(n: int) -> int:
     while size < n:
         size *= 2
     return size
-
-
-def cache_dir() -> Path:
-    """Where compiled engines live: ``$IZHI_CACHE_DIR``, else ``~/.cache/izhi_widgets``, else
-    (a read-only home, as on some hosts) a per-user folder in the temporary directory."""
-    explicit = os.environ.get("IZHI_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    home_cache = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"))
-    root = home_cache / "izhi_widgets"
-    if root.is_dir() and os.access(root, os.W_OK):
-        return root
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        return root
-    except OSError:
-        return Path(tempfile.gettempdir()) / f"izhi_widgets-{os.getuid()}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -151,8 +170,60 @@ _ALIVE = ("alive = int(nspk < spike_cap and abs(v) < state_cap and abs(u) < stat
           " and t < t_stop_steps*ms)")
 
 
-def _build(spec: EngineSpec, directory: str) -> dict:
-    """Build the standalone project for ``spec`` in ``directory``; return the manifest."""
+def _object_keys(directory: Path) -> dict[str, str]:
+    """Object file (relative path) -> a digest of everything that goes into compiling it:
+    its source and every project header it includes (from ``g++ -MM``, Brian2's
+    ``make.deps``), the compiler flags and the compiler's identity."""
+    subprocess.run(["make", "make.deps"], cwd=directory, check=True, capture_output=True,
+                   timeout=300)
+    makefile = (directory / "makefile").read_text()
+    flags = [line for line in makefile.splitlines() if line.startswith(("OPTIMISATIONS", "CXXFLAGS"))]
+    cxx = os.environ.get("CXX", "g++")
+    version = subprocess.run([cxx, "--version"], capture_output=True, text=True, timeout=60).stdout
+    base = hashlib.sha256("\n".join([*flags, cxx, version, _brian2_version()]).encode())
+    keys = {}
+    for rule in (directory / "make.deps").read_text().replace("\\\n", " ").splitlines():
+        if ":" not in rule:
+            continue
+        deps = rule.split(":", 1)[1].split()
+        digest = base.copy()
+        for dep in deps:
+            digest.update(dep.encode() + b"\0" + (directory / dep).read_bytes() + b"\0")
+        keys[str(Path(deps[0]).with_suffix(".o"))] = digest.hexdigest()[:40]
+    return keys
+
+
+def _compile(directory: Path, objects: Path | None) -> None:
+    """Compile the generated project, reusing object files already compiled from identical
+    inputs (``objects``: a private folder of ``<digest>.o``). Structures of one family
+    (numerics, neurons, recording) differ in 3 of ~12 files, so a new step bucket
+    compiles only those; the binary is the same as from a clean build."""
+    import brian2 as b2
+    from brian2.codegen.cpp_prefs import get_compiler_and_args
+
+    keys: dict[str, str] = {}
+    if objects is not None:
+        objects.mkdir(mode=0o700, parents=True, exist_ok=True)
+        check_private_dir(objects)
+        try:
+            keys = _object_keys(directory)
+        except (OSError, subprocess.SubprocessError):
+            keys = {}  # no reuse: a plain build
+        for obj, key in keys.items():
+            if (objects / f"{key}.o").is_file():  # copied after the sources: make skips it
+                shutil.copyfile(objects / f"{key}.o", directory / obj)
+    b2.device.compile_source(str(directory), get_compiler_and_args()[0], False, False)
+    for obj, key in keys.items():
+        cached = objects / f"{key}.o"  # type: ignore[operator]
+        if not cached.exists() and (directory / obj).is_file():
+            partial = cached.with_name(f".{key}.{os.getpid()}.tmp")
+            shutil.copyfile(directory / obj, partial)
+            os.replace(partial, cached)
+
+
+def _build(spec: EngineSpec, directory: str, object_cache: str | None = None) -> dict:
+    """Build the standalone project for ``spec`` in ``directory`` (reusing compiled object
+    files from ``object_cache`` when given); return the manifest."""
     import brian2 as b2
 
     from .limits import STATE_CAP
@@ -167,7 +238,7 @@ def _build(spec: EngineSpec, directory: str) -> dict:
     # binary to this CPU.
     b2.prefs.codegen.cpp.extra_compile_args_gcc = ["-w", "-O3", "-std=c++11",
                                                    "-fno-fast-math", "-ffp-contract=off"]
-    params = "\n".join(f"{name} : 1" for name in PARAM_NAMES if name not in ("v", "u"))
+    params = "\n".join(f"{name} : 1" for name in ENGINE_INPUTS if name not in ("v", "u"))
     common = params + "\nnspk : 1\nalive : 1\n"
     if spec.numerics == "published":
         eqs = "v : 1\nu : 1\nI : 1\n" + common
@@ -200,7 +271,8 @@ def _build(spec: EngineSpec, directory: str) -> dict:
         files.update({f"trace_{var}": trace.variables[var] for var in ("v", "u", "I")})
     net = b2.Network(*objects, name="izhi_net")
     net.run(spec.n_steps * b2.ms, namespace=namespace)
-    b2.device.build(directory=directory, compile=True, run=False, with_output=False)
+    b2.device.build(directory=directory, compile=False, run=False, with_output=False)
+    _compile(Path(directory), None if object_cache is None else Path(object_cache))
     return {
         "spec": asdict(spec),
         "binary": "main",
@@ -213,7 +285,8 @@ def _build(spec: EngineSpec, directory: str) -> dict:
 
 def _build_in_child(spec: EngineSpec, target: Path) -> None:
     """Build ``spec`` into ``target`` atomically, in a child Python process."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    check_private_dir(target.parent)
     with _file_lock(target.parent / (target.name + ".lock")):
         if (target / "manifest.json").exists():
             return
@@ -221,7 +294,7 @@ def _build_in_child(spec: EngineSpec, target: Path) -> None:
         try:
             proc = subprocess.run(
                 [sys.executable, "-m", "izhi_widgets.engine", "build",
-                 json.dumps(asdict(spec)), str(work)],
+                 json.dumps(asdict(spec)), str(work), str(target.parent.parent / "objects")],
                 capture_output=True, text=True, timeout=900,
                 cwd=str(Path(__file__).resolve().parent.parent))
             if proc.returncode != 0 or not (work / "manifest.json").exists():
@@ -257,11 +330,25 @@ class CompiledEngine:
     def __init__(self, spec: EngineSpec, directory: Path):
         self.spec = spec
         self.directory = directory
+        self.binary = str(directory / "main")
+        self.check()
         self.manifest = json.loads((directory / "manifest.json").read_text())
-        self.binary = str(directory / self.manifest["binary"])
+        if self.manifest["binary"] != "main":
+            raise RuntimeError(f"unexpected binary name in {directory / 'manifest.json'}")
         # stimulus in, and (when recorded) three traces out, as float64
         n_values = self.spec.n_neurons * self.spec.n_steps * (4 if self.spec.record else 1)
         self.tmpdir = _run_tmpdir(8 * n_values)
+
+    def check(self) -> None:
+        """Refuse (``PermissionError``) to run a binary someone else could have written:
+        the engine's directory, its parent and the cache root must pass
+        `check_private_dir`, and the binary must be ours and not group/other-writable."""
+        for path in (self.directory.parent.parent, self.directory.parent, self.directory):
+            check_private_dir(path)
+        info = os.stat(self.binary)
+        if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise PermissionError(f"refusing to run {self.binary}: it is not owned by the "
+                                  f"current user or is writable by group or others")
 
     def run(self, values: dict[str, np.ndarray], stimulus: np.ndarray,
             timeout_s: float = 120.0) -> dict[str, np.ndarray]:
@@ -274,9 +361,14 @@ class CompiledEngine:
         stimulus = np.ascontiguousarray(stimulus, dtype=np.float64)
         if stimulus.shape != (steps, n):
             raise ValueError(f"stimulus shape {stimulus.shape} != {(steps, n)}")
+        if set(values) != set(ENGINE_INPUTS):
+            raise ValueError(f"values must name exactly ENGINE_INPUTS; missing "
+                             f"{sorted(set(ENGINE_INPUTS) - set(values))}, unknown "
+                             f"{sorted(set(values) - set(ENGINE_INPUTS))}")
+        self.check()
         with tempfile.TemporaryDirectory(prefix="izhi-run-", dir=self.tmpdir) as tmp:
             args = [self.binary, "--results_dir", tmp + os.sep]
-            for name in PARAM_NAMES:
+            for name in ENGINE_INPUTS:
                 value = np.asarray(values[name], dtype=np.float64).reshape(-1)
                 if value.size == 1 or np.all(value == value[0]):
                     args.append(f"{GROUP}.{name}={float(value[0])!r}")
@@ -338,12 +430,13 @@ def compiled_engine_count() -> int:
 
 
 def _main(argv: list[str]) -> int:
-    if len(argv) == 3 and argv[0] == "build":
+    if len(argv) in (3, 4) and argv[0] == "build":
         spec = EngineSpec(**json.loads(argv[1]))
-        manifest = _build(spec, argv[2])
+        manifest = _build(spec, argv[2], argv[3] if len(argv) == 4 else None)
         (Path(argv[2]) / "manifest.json").write_text(json.dumps(manifest, indent=1))
         return 0
-    print("usage: python -m izhi_widgets.engine build SPEC_JSON DIRECTORY", file=sys.stderr)
+    print("usage: python -m izhi_widgets.engine build SPEC_JSON DIRECTORY [OBJECT_CACHE]",
+          file=sys.stderr)
     return 2
 
 

@@ -1,8 +1,37 @@
-"""Bounds that keep every run finite in time and memory (the web app may be public)."""
+"""Bounds that keep every run finite in time and memory (the web app may be public).
+
+What lives here
+---------------
+* the package's hard bounds (``MAX_*``, ``MIN_*``): any run, from any caller;
+* the panel's tighter run bounds (``PANEL_*``): what the app lets a visitor ask for
+  (and what `izhi_widgets.warm` prebuilds for);
+* `check_run_settings`: one run's duration, step and initial state, validated with
+  `izhi_widgets.validation.check_number` (the message names the field and its range);
+* `spike_cap` and `find_runaway`: the runaway-spiking ceiling and its user-facing
+  explanation.
+
+Examples
+--------
+>>> from izhi_widgets.limits import check_run_settings, spike_cap
+>>> check_run_settings(100, 0.25, -70, -14)
+(100.0, 0.25, -70.0, -14.0, 401)
+>>> check_run_settings(10_000, 0.01, -70, -14)
+Traceback (most recent call last):
+...
+ValueError: duration_ms / dt_ms = 1000001 steps, more than the 500000 allowed: raise dt_ms or shorten duration_ms
+>>> check_run_settings(100, 0, -70, -14)
+Traceback (most recent call last):
+...
+ValueError: dt_ms must be between 0.001 and 5 ms, got 0
+>>> spike_cap(20.0), spike_cap(1000.0)
+(50, 1000)
+"""
 
 from __future__ import annotations
 
 import math
+
+from .validation import check_number
 
 __all__ = [
     "MAX_DURATION_MS",
@@ -17,6 +46,11 @@ __all__ = [
     "MAX_RATE_HZ",
     "MIN_SPIKE_CAP",
     "STATE_CAP",
+    "PANEL_MAX_DURATION_MS",
+    "PANEL_MIN_DT_MS",
+    "PANEL_MAX_DT_MS",
+    "V0_RANGE_MV",
+    "U0_RANGE",
     "spike_cap",
     "check_run_settings",
     "find_runaway",
@@ -43,6 +77,16 @@ MAX_RATE_HZ = 1000.0
 MIN_SPIKE_CAP = 50
 #: |v| or |u| beyond this means the state ran away (integration blew up).
 STATE_CAP = 1.0e6
+#: Accepted initial membrane potential (mV) and initial recovery variable.
+V0_RANGE_MV = (-200.0, 100.0)
+U0_RANGE = (-1000.0, 1000.0)
+
+#: The panel's own run bounds, tighter than the ones above (the app may be public).
+#: A panel run still obeys `MAX_SAMPLES`, so its longest run is min(duration/dt + 1,
+#: MAX_SAMPLES) steps.
+PANEL_MAX_DURATION_MS = 5000.0
+PANEL_MIN_DT_MS = 0.005
+PANEL_MAX_DT_MS = 1.0
 
 
 def spike_cap(duration_ms: float) -> int:
@@ -50,48 +94,28 @@ def spike_cap(duration_ms: float) -> int:
     return max(MIN_SPIKE_CAP, int(math.ceil(MAX_RATE_HZ * duration_ms / 1000.0)))
 
 
-def _finite(name: str, value: object) -> float:
-    if isinstance(value, (bool, str)) or value is None:
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return number
-
-
 def check_run_settings(duration_ms: object, dt_ms: object, v0_mV: object,
                        u0: object) -> tuple[float, float, float, float, int]:
     """Validate one run's settings; return them as floats plus the sample count.
 
+    Fields are checked in order ``duration_ms``, ``dt_ms``, ``v0_mV``, ``u0``, then
+    the sample count ``floor(duration_ms / dt_ms) + 1`` against `MAX_SAMPLES`.
+
     Raises
     ------
     ValueError
-        Naming the field: non-finite or out-of-range values, or a run whose samples
-        would not fit the memory bound (`MAX_SAMPLES`).
+        Naming the field and its allowed range: non-finite or out-of-range values,
+        or a run whose samples would not fit the memory bound (`MAX_SAMPLES`).
     """
-    duration = _finite("duration_ms", duration_ms)
-    dt = _finite("dt_ms", dt_ms)
-    v0 = _finite("v0_mV", v0_mV)
-    u_init = _finite("u0", u0)
-    if duration <= 0:
-        raise ValueError(f"duration_ms must be > 0, got {duration:g}")
-    if duration > MAX_DURATION_MS:
-        raise ValueError(f"duration_ms must be at most {MAX_DURATION_MS:g} ms, got {duration:g}")
-    if dt <= 0:
-        raise ValueError(f"dt_ms must be > 0, got {dt:g}")
-    if not MIN_DT_MS <= dt <= MAX_DT_MS:
-        raise ValueError(f"dt_ms must be between {MIN_DT_MS:g} and {MAX_DT_MS:g} ms, got {dt:g}")
+    duration = check_number("duration_ms", duration_ms, 0.0, MAX_DURATION_MS, unit="ms",
+                            lo_open=True)
+    dt = check_number("dt_ms", dt_ms, MIN_DT_MS, MAX_DT_MS, unit="ms")
+    v0 = check_number("v0_mV", v0_mV, *V0_RANGE_MV, unit="mV")
+    u_init = check_number("u0", u0, *U0_RANGE)
     n_samples = int(math.floor(duration / dt + 1e-9)) + 1
     if n_samples > MAX_SAMPLES:
-        raise ValueError(f"duration_ms / dt_ms gives {n_samples} samples, more than the "
-                         f"{MAX_SAMPLES} that fit in memory; raise dt_ms or shorten duration_ms")
-    if not -200.0 <= v0 <= 100.0:
-        raise ValueError(f"v0_mV must be between -200 and 100 mV, got {v0:g}")
-    if abs(u_init) > 1000.0:
-        raise ValueError(f"u0 must be between -1000 and 1000, got {u_init:g}")
+        raise ValueError(f"duration_ms / dt_ms = {n_samples} steps, more than the "
+                         f"{MAX_SAMPLES} allowed: raise dt_ms or shorten duration_ms")
     return duration, dt, v0, u_init, n_samples
 
 

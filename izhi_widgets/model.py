@@ -21,18 +21,39 @@ Examples
 ...                duration_ms=200, dt_ms=0.25, v0_mV=-70)
 >>> res.n_spikes > 0
 True
+
+How a batch runs
+----------------
+`simulate_batch` looks each run up in a small result cache, then sends the rest through
+three small steps:
+
+1. `pack_runs`: `RunSpec` objects -> a `PackedBatch`: the engine structure they need
+   (`izhi_widgets.engine.EngineSpec`), one value array per name of
+   `izhi_widgets.engine.ENGINE_INPUTS` (filled by `engine_inputs`), the sampled
+   stimulus matrix and each run's time grid;
+2. `izhi_widgets.engine.CompiledEngine.run`: the compiled binary, re-run with those values;
+3. `unpack_results`: the raw arrays -> one `SimulationResult` per run.
+
+A cache hit is returned as a copy with ``cached=True`` and its own ``elapsed_s``.
+
+>>> from izhi_widgets.model import pack_runs
+>>> packed = pack_runs([RunSpec.from_preset(PRESETS["A"])], "published", record=True)
+>>> packed.spec
+EngineSpec(numerics='published', n_neurons=1, n_steps=1024, record=True)
+>>> packed.stimulus.shape, float(packed.values["u"][0])
+((1024, 1), -14.0)
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .engine import EngineSpec, bucket_neurons, bucket_steps, get_engine
+from .engine import ENGINE_INPUTS, EngineSpec, bucket_neurons, bucket_steps, get_engine
 from .limits import (MAX_BATCH, MAX_BATCH_SAMPLES, check_run_settings, find_runaway,
                      spike_cap)
 from .params import IzhikevichParams
@@ -40,7 +61,8 @@ from .presets import Preset
 from .result import NUMERICS, SimulationResult, time_grid
 from .stimulus import Stimulus
 
-__all__ = ["RunSpec", "simulate", "simulate_batch", "clear_cache"]
+__all__ = ["RunSpec", "simulate", "simulate_batch", "clear_cache", "PackedBatch",
+           "engine_inputs", "pack_runs", "unpack_results", "DEFAULT_DT_MS"]
 
 #: Default step (ms) when a run names none and has no preset.
 DEFAULT_DT_MS = 0.25
@@ -48,7 +70,15 @@ DEFAULT_DT_MS = 0.25
 
 @dataclass(frozen=True)
 class RunSpec:
-    """Everything one neuron's run needs except the numerics (validated on creation)."""
+    """Everything one neuron's run needs except the numerics (validated on creation).
+
+    ``u0=None`` means the papers' ``b·v0`` (`IzhikevichParams.default_u0`).
+
+    Raises
+    ------
+    ValueError
+        Naming the field (see `izhi_widgets.limits.check_run_settings`).
+    """
 
     params: IzhikevichParams
     stimulus: Stimulus
@@ -62,7 +92,10 @@ class RunSpec:
             raise ValueError(f"params must be IzhikevichParams, got {type(self.params).__name__}")
         if not isinstance(self.stimulus, Stimulus):
             raise ValueError(f"stimulus must be a Stimulus, got {type(self.stimulus).__name__}")
-        u0 = self.params.b * float(self.v0_mV) if self.u0 is None else self.u0
+        u0 = self.u0
+        if u0 is None:  # check the other fields first, so a bad v0 is reported as v0
+            check_run_settings(self.duration_ms, self.dt_ms, self.v0_mV, 0.0)
+            u0 = self.params.default_u0(self.v0_mV)
         duration, dt, v0, u_init, _ = check_run_settings(self.duration_ms, self.dt_ms,
                                                          self.v0_mV, u0)
         object.__setattr__(self, "duration_ms", duration)
@@ -122,7 +155,7 @@ def simulate(model: IzhikevichParams | Preset, stimulus: Stimulus | None = None,
         Run length and step (ms); samples at ``0, dt, ..., duration``.
     numerics : {'published', 'euler', 'rk4'}
     v0_mV, u0 : float, optional
-        Initial state; ``u0`` defaults to ``b * v0``.
+        Initial state; ``u0`` defaults to ``b·v0`` (`IzhikevichParams.default_u0`).
     record : bool
         Record v, u, I (False: spikes only, faster for long runs).
 
@@ -173,71 +206,123 @@ def simulate_batch(runs: Sequence[RunSpec], numerics: str = "published", *,
     for spec in runs:
         if not isinstance(spec, RunSpec):
             raise ValueError(f"runs must be RunSpec objects, got {type(spec).__name__}")
+    start = time.perf_counter()
     keys = [(spec, numerics, record) for spec in runs]
     out: list[SimulationResult | None] = [_CACHE.get(key) for key in keys]
+    hits = [i for i, result in enumerate(out) if result is not None]
     todo = [i for i, result in enumerate(out) if result is None]
     if todo:
         fresh = _run_engine([runs[i] for i in todo], numerics, record, progress)
         for i, result in zip(todo, fresh):
             out[i] = result
     for key, result in zip(keys, out):  # most recent last; the cache keeps the newest
-        _CACHE[key] = result
+        _CACHE[key] = result  # (the original result: a copy is made per hit below)
         _CACHE.move_to_end(key)
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
+    if hits:  # a hit reports this call's time, not the original run's
+        elapsed = time.perf_counter() - start
+        for i in hits:
+            hit = out[i]
+            out[i] = replace(hit, elapsed_s=elapsed, cached=True, extra=dict(hit.extra))
     return out  # type: ignore[return-value]
 
 
-def _run_engine(runs: list[RunSpec], numerics: str, record: bool,
-                progress: Callable[[str], None] | None) -> list[SimulationResult]:
-    start = time.perf_counter()
-    steps = [spec.n_steps for spec in runs]
-    n_neurons, n_steps = bucket_neurons(len(runs)), bucket_steps(max(steps))
+@dataclass(frozen=True, eq=False)
+class PackedBatch:
+    """Runs laid out for one engine call (see `pack_runs`).
+
+    Attributes
+    ----------
+    spec : EngineSpec
+        The compiled structure the batch needs (numerics and buckets).
+    values : dict
+        ``name -> (n_neurons,)`` float array for every name of `ENGINE_INPUTS`.
+        Padding neurons (beyond the runs) copy run 0 and are frozen from the first step.
+    stimulus : ndarray
+        ``(n_steps, n_neurons)`` current, each run's stimulus sampled on its own grid
+        (zero past the end of the run).
+    grids : tuple of ndarray
+        Each run's time grid (ms).
+    """
+
+    spec: EngineSpec
+    values: Mapping[str, np.ndarray]
+    stimulus: np.ndarray
+    grids: tuple[np.ndarray, ...]
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.grids)
+
+
+def engine_inputs(run: RunSpec) -> dict[str, float]:
+    """One run's per-neuron engine values, keyed by exactly the names of `ENGINE_INPUTS`.
+
+    Examples
+    --------
+    >>> from izhi_widgets import PRESETS
+    >>> values = engine_inputs(RunSpec.from_preset(PRESETS["R"]))
+    >>> values["u"], values["v_shift"], values["u_gain"], values["t_stop_steps"]
+    (-16.0, 65.0, 0.0, 800.5)
+    """
+    p = run.params
+    v_shift, u_gain = p.recovery_terms()
+    values = {"a": p.a, "b": p.b, "c": p.c, "d": p.d, "k2": p.k2, "k1": p.k1, "k0": p.k0,
+              "v_shift": v_shift, "u_gain": u_gain, "v_peak": p.v_peak_mV, "h": run.dt_ms,
+              # the binary stops a neuron at its own last grid step
+              "t_stop_steps": run.n_steps - 0.5,
+              "spike_cap": spike_cap(run.duration_ms), "v": run.v0_mV, "u": run.u0}
+    return {name: float(values[name]) for name in ENGINE_INPUTS}
+
+
+def pack_runs(runs: Sequence[RunSpec], numerics: str, record: bool) -> PackedBatch:
+    """Lay ``runs`` out for one engine call: the structure, value arrays, stimulus matrix.
+
+    Raises
+    ------
+    ValueError
+        When the batch is larger than the engine accepts (`MAX_BATCH_SAMPLES`).
+    """
+    grids = tuple(time_grid(run.duration_ms, run.dt_ms) for run in runs)
+    n_neurons = bucket_neurons(len(runs))
+    n_steps = bucket_steps(max(len(t) for t in grids))
     if n_neurons * n_steps > MAX_BATCH_SAMPLES:
         raise ValueError(f"the batch needs {n_neurons} x {n_steps} neuron-steps, more than "
                          f"{MAX_BATCH_SAMPLES}; use fewer runs, a larger dt_ms or shorter runs")
-    spec = EngineSpec(numerics, n_neurons, n_steps, record)
-    if progress is not None:
-        progress("preparing the compiled engine")
-    engine = get_engine(spec)
-
-    stim = np.zeros((n_steps, n_neurons))
-    values = {name: np.zeros(n_neurons) for name in
-              ("a", "b", "c", "d", "k2", "k1", "k0", "v_shift", "u_gain", "v_peak", "h",
-               "t_stop_steps", "spike_cap", "v", "u")}
-    grids = []
-    for i, run in enumerate(runs):
-        t = time_grid(run.duration_ms, run.dt_ms)
-        grids.append(t)
-        stim[: len(t), i] = run.stimulus.current(t)
-        p = run.params
-        v_shift, u_gain = p.recovery_terms()
-        for name, value in (("a", p.a), ("b", p.b), ("c", p.c), ("d", p.d), ("k2", p.k2),
-                            ("k1", p.k1), ("k0", p.k0), ("v_shift", v_shift),
-                            ("u_gain", u_gain), ("v_peak", p.v_peak_mV), ("h", run.dt_ms),
-                            ("t_stop_steps", len(t) - 0.5),
-                            ("spike_cap", spike_cap(run.duration_ms)),
-                            ("v", run.v0_mV), ("u", run.u0)):
+    stimulus = np.zeros((n_steps, n_neurons))
+    values = {name: np.zeros(n_neurons) for name in ENGINE_INPUTS}
+    for i, (run, t) in enumerate(zip(runs, grids)):
+        stimulus[: len(t), i] = run.stimulus.current(t)
+        for name, value in engine_inputs(run).items():
             values[name][i] = value
-    # Padding neurons copy neuron 0 but are frozen from the first step.
-    for name in values:
+    for name in ENGINE_INPUTS:  # padding neurons: copies of run 0, frozen from the start
         values[name][len(runs):] = values[name][0]
     values["t_stop_steps"][len(runs):] = -1.0
-    if progress is not None:
-        progress("running")
-    raw = engine.run(values, stim)
-    elapsed = time.perf_counter() - start
+    return PackedBatch(EngineSpec(numerics, n_neurons, n_steps, record), values, stimulus,
+                       grids)
 
+
+def unpack_results(raw: Mapping[str, np.ndarray], packed: PackedBatch, runs: Sequence[RunSpec],
+                   *, elapsed_s: float = float("nan"),
+                   engine_label: str = "") -> list[SimulationResult]:
+    """The engine's raw arrays -> one `SimulationResult` per run.
+
+    ``raw`` holds ``spike_i`` (neuron index), ``spike_t`` (step index), ``final_nspk``
+    and, when the structure records, ``trace_v/u/I`` of shape ``(n_steps, n_neurons)``
+    (see `izhi_widgets.engine.CompiledEngine.run`). Spikes at or past a run's own last
+    step are dropped, traces are cut to the run's grid, ``v`` is clipped at the peak and
+    a runaway is explained in ``message`` (`izhi_widgets.limits.find_runaway`).
+    """
+    numerics, record = packed.spec.numerics, packed.spec.record
     order = np.argsort(raw["spike_i"], kind="stable")
     spike_i, spike_step = raw["spike_i"][order], raw["spike_t"][order]
     bounds = np.searchsorted(spike_i, np.arange(len(runs) + 1))
     results = []
-    for i, run in enumerate(runs):
-        t = grids[i]
+    for i, (run, t) in enumerate(zip(runs, packed.grids)):
         n = len(t)
         k = spike_step[bounds[i]:bounds[i + 1]]
-        k = np.sort(k[k < n])
-        spike_times = t[k]
+        spike_times = t[np.sort(k[k < n])]
         if record:
             v_raw = raw["trace_v"][:n, i].copy()
             u = raw["trace_u"][:n, i].copy()
@@ -255,5 +340,20 @@ def _run_engine(runs: list[RunSpec], numerics: str, record: bool,
             t_ms=t, v_mV=v, u=u, I=current, spike_times_ms=spike_times, params=run.params,
             stimulus=run.stimulus, dt_ms=run.dt_ms, duration_ms=run.duration_ms,
             numerics=numerics, v0_mV=run.v0_mV, u0=float(run.u0), diverged=bool(message),
-            message=message, elapsed_s=elapsed, engine=f"brian2 cpp_standalone {engine.directory.name}"))
+            message=message, elapsed_s=elapsed_s, engine=engine_label))
     return results
+
+
+def _run_engine(runs: list[RunSpec], numerics: str, record: bool,
+                progress: Callable[[str], None] | None) -> list[SimulationResult]:
+    """Pack, run the compiled engine, unpack."""
+    start = time.perf_counter()
+    packed = pack_runs(runs, numerics, record)
+    if progress is not None:
+        progress("preparing the compiled engine")
+    engine = get_engine(packed.spec)
+    if progress is not None:
+        progress("running")
+    raw = engine.run(packed.values, packed.stimulus)
+    return unpack_results(raw, packed, runs, elapsed_s=time.perf_counter() - start,
+                          engine_label=f"brian2 cpp_standalone {engine.directory.name}")

@@ -10,20 +10,37 @@ The paper's constants are ``k2, k1, k0 = 0.04, 5, 140`` (panels G and L of the
 2004 figure use ``0.04, 4.1, 108``). Panel R (accommodation) uses the recovery
 form ``u' = a b (v + 65)`` — ``recovery='accommodation'``.
 
+What lives here
+---------------
+`IzhikevichParams`
+    One neuron's parameters, validated on creation: every numeric field goes through
+    `izhi_widgets.validation.check_number` against `PARAM_LIMITS`, so an error names
+    the field and its allowed range.
+`IzhikevichParams.default_u0`
+    The one place that decides the initial recovery variable when none is given:
+    the papers start at ``u0 = b·v0``. The model, the presets and the app all use it.
+
 Examples
 --------
 >>> from izhi_widgets.params import IzhikevichParams
 >>> IzhikevichParams(a=0.02, b=0.2, c=-65, d=8).with_values(d=2).d
 2.0
+>>> IzhikevichParams(b=0.25).default_u0(-64)
+-16.0
+>>> IzhikevichParams(a=5)
+Traceback (most recent call last):
+...
+ValueError: a must be between -1 and 2, got 5
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-__all__ = ["IzhikevichParams", "PARAM_LIMITS", "RECOVERY_FORMS", "resting_u0"]
+from .validation import check_number
+
+__all__ = ["IzhikevichParams", "PARAM_LIMITS", "RECOVERY_FORMS"]
 
 #: Recovery variable forms: standard ``u' = a(b v - u)``; accommodation ``u' = a b (v + 65)``.
 RECOVERY_FORMS = ("standard", "accommodation")
@@ -60,22 +77,30 @@ class IzhikevichParams:
 
     def __post_init__(self) -> None:
         for name, (lo, hi) in PARAM_LIMITS.items():
-            value = getattr(self, name)
-            if isinstance(value, (bool, str)):
-                raise ValueError(f"{name} must be a number, got {value!r}")
-            try:
-                value = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"{name} must be a number, got {value!r}") from None
-            if not math.isfinite(value):
-                raise ValueError(f"{name} must be finite, got {value!r}")
-            if not lo <= value <= hi:
-                raise ValueError(f"{name} must be between {lo:g} and {hi:g}, got {value:g}")
-            object.__setattr__(self, name, value)
+            object.__setattr__(self, name, check_number(name, getattr(self, name), lo, hi))
         if self.recovery not in RECOVERY_FORMS:
             raise ValueError(f"recovery must be one of {RECOVERY_FORMS}, got {self.recovery!r}")
         if self.c >= self.v_peak_mV:
             raise ValueError(f"c must be below the spike peak v_peak_mV={self.v_peak_mV:g}, got {self.c:g}")
+
+    def default_u0(self, v0_mV: float) -> float:
+        """The initial recovery variable when none is given: the papers start at ``u0 = b·v0``.
+
+        Every part of the package (`izhi_widgets.model.RunSpec`, `Preset.initial_u`, the
+        panel) takes the default ``u0`` from here. Panel R of the 2004 figure is the one
+        published exception; its preset carries its own ``u0 = -16``.
+
+        Raises
+        ------
+        ValueError
+            ``"v0_mV must be ..."`` when ``v0_mV`` is not a finite number.
+
+        Examples
+        --------
+        >>> IzhikevichParams(b=0.2).default_u0(-70)
+        -14.0
+        """
+        return float(self.b * check_number("v0_mV", v0_mV))
 
     def with_values(self, **changes: Any) -> "IzhikevichParams":
         """A copy with some fields changed (validated)."""
@@ -96,12 +121,3 @@ class IzhikevichParams:
     def recovery_terms(self) -> tuple[float, float]:
         """``(v_shift, u_gain)`` so that ``u' = a (b (v + v_shift) - u_gain u)`` covers both forms."""
         return (65.0, 0.0) if self.recovery == "accommodation" else (0.0, 1.0)
-
-
-def resting_u0(params: IzhikevichParams, v0_mV: float) -> float:
-    """The initial recovery variable the papers start from: ``u0 = b * v0``.
-
-    >>> resting_u0(IzhikevichParams(b=0.25), -64.0)
-    -16.0
-    """
-    return params.b * float(v0_mV)

@@ -13,6 +13,8 @@ Examples
 ('tonic spiking', 6.0)
 >>> list(PRESETS)[:3]
 ['A', 'B', 'C']
+>>> PRESETS["A"].initial_u, PRESETS["R"].initial_u   # b·v0, and R's published -16
+(-14.0, -16.0)
 """
 
 from __future__ import annotations
@@ -55,8 +57,8 @@ class Preset:
 
     @property
     def initial_u(self) -> float:
-        """``u0`` if given, else the paper's ``b * v0``."""
-        return self.params.b * self.v0_mV if self.u0 is None else self.u0
+        """``u0`` if given, else the papers' ``b·v0`` (`IzhikevichParams.default_u0`)."""
+        return self.params.default_u0(self.v0_mV) if self.u0 is None else self.u0
 
 
 _QUAD_GL = dict(k1=4.1, k0=108.0)

@@ -38,13 +38,14 @@ def simulate_reference(model: IzhikevichParams | Preset, stimulus: Stimulus | No
         duration_ms = preset.duration_ms if duration_ms is None else duration_ms
         dt_ms = preset.dt_ms if dt_ms is None else dt_ms
         v0_mV = preset.v0_mV if v0_mV is None else v0_mV
-        u0 = (preset.initial_u if v0_mV == preset.v0_mV else params.b * v0_mV) if u0 is None else u0
+        if u0 is None:
+            u0 = preset.initial_u if v0_mV == preset.v0_mV else params.default_u0(v0_mV)
     else:
         params = model
         if stimulus is None or duration_ms is None or dt_ms is None:
             raise ValueError("stimulus, duration_ms and dt_ms are required with plain parameters")
         v0_mV = -65.0 if v0_mV is None else v0_mV
-        u0 = params.b * v0_mV if u0 is None else u0
+        u0 = params.default_u0(v0_mV) if u0 is None else u0
     if numerics not in ("published", "euler"):
         raise ValueError(f"numerics must be 'published' or 'euler' here, got {numerics!r}")
     duration, h, v, u, n = check_run_settings(duration_ms, dt_ms, v0_mV, u0)

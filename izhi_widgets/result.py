@@ -1,4 +1,13 @@
-"""`SimulationResult`: what a simulation returns — plain numpy arrays and the settings that made them."""
+"""`SimulationResult`: what a simulation returns — plain numpy arrays and the settings that made them.
+
+Also `time_grid` (the papers' sample grid ``t = 0:dt:T``) and `NUMERICS` (the schemes).
+
+Examples
+--------
+>>> from izhi_widgets.result import time_grid
+>>> time_grid(1.0, 0.25).tolist()
+[0.0, 0.25, 0.5, 0.75, 1.0]
+"""
 
 from __future__ import annotations
 
@@ -39,6 +48,11 @@ class SimulationResult:
     diverged : bool
         True when the run hit the spike-rate ceiling or the state ran away; the
         neuron was then frozen and ``message`` says when and why.
+    elapsed_s : float
+        Wall time of the call that returned this result (seconds).
+    cached : bool
+        True when the result came from the model's result cache (no engine ran): then
+        ``elapsed_s`` is the time of the cache lookup, not of the original run.
     """
 
     t_ms: np.ndarray
@@ -58,6 +72,7 @@ class SimulationResult:
     elapsed_s: float = float("nan")
     engine: str = ""
     extra: dict = field(default_factory=dict)
+    cached: bool = False
 
     @property
     def n_spikes(self) -> int:

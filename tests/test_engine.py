@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from izhi_widgets import engine as engine_mod
 from izhi_widgets.engine import EngineSpec, bucket_neurons, bucket_steps, get_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,3 +45,38 @@ def test_concurrent_first_use_builds_once_and_both_runs_succeed(tmp_path):
     built = [p for p in (tmp_path / "engines").iterdir() if p.is_dir()]
     assert len(built) == 1 and (built[0] / "manifest.json").exists()
     assert built[0].name == EngineSpec("published", 1, 1024, False).key()
+
+    # A second structure of the same family compiles only the files that differ (the
+    # stimulus length is baked into the update code, main and objects): the other object
+    # files come from the cache, and the engine still reproduces the paper.
+    objects = tmp_path / "objects"
+    before = set(objects.iterdir())
+    assert len(before) >= 10
+    code = ("from izhi_widgets import PRESETS, simulate; "
+            "print(simulate(PRESETS['K'], record=False).spike_times_ms.tolist())")
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[338.0]"
+    assert (tmp_path / "engines" / EngineSpec("published", 1, 2048, False).key()).is_dir()
+    assert len(set(objects.iterdir()) - before) == 3
+
+
+def test_object_keys_follow_the_sources_and_headers_each_file_includes(tmp_path):
+    (tmp_path / "makefile").write_text(
+        "OPTIMISATIONS = -O3\nCXXFLAGS = -c $(OPTIMISATIONS)\n"
+        "make.deps: a.cpp b.cpp\n\t$(CXX) -MM a.cpp b.cpp > make.deps\n")
+    (tmp_path / "h.h").write_text("int h();\n")
+    (tmp_path / "a.cpp").write_text('#include "h.h"\nint a() { return h(); }\n')
+    (tmp_path / "b.cpp").write_text("int b() { return 1; }\n")
+    keys = engine_mod._object_keys(tmp_path)
+    assert set(keys) == {"a.o", "b.o"} and keys["a.o"] != keys["b.o"]
+    (tmp_path / "make.deps").unlink()
+    assert engine_mod._object_keys(tmp_path) == keys  # stable
+    (tmp_path / "h.h").write_text("long h();\n")  # a header change reaches its includers only
+    (tmp_path / "make.deps").unlink()
+    changed = engine_mod._object_keys(tmp_path)
+    assert changed["a.o"] != keys["a.o"] and changed["b.o"] == keys["b.o"]
+    (tmp_path / "makefile").write_text((tmp_path / "makefile").read_text().replace("-O3", "-O2"))
+    (tmp_path / "make.deps").unlink()
+    assert engine_mod._object_keys(tmp_path)["b.o"] != keys["b.o"]  # flags are part of the key

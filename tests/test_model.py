@@ -7,13 +7,16 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from izhi_widgets import (PRESETS, IzhikevichParams, OUNoise, Pulse, PulseTrain, Ramp, RunSpec,
                           Sine, Step, simulate, simulate_batch)
 from izhi_widgets.engine import compiled_engine_count
-from izhi_widgets.limits import spike_cap
+from izhi_widgets.limits import (MAX_DURATION_MS, MAX_DT_MS, MAX_SAMPLES, MIN_DT_MS,
+                                 spike_cap)
+from izhi_widgets.params import PARAM_LIMITS
+from izhi_widgets.stimulus import MAX_ABS_CURRENT, MAX_ABS_TIME_MS
 from izhi_widgets.model import clear_cache
 from izhi_widgets.reference import simulate_reference
 from izhi_widgets.stimulus import Constant
@@ -189,7 +192,8 @@ def test_matches_the_reference_loop_on_a_runaway():
     (dict(dt_ms=float("nan")), "dt_ms"),
     (dict(duration_ms=0), "duration_ms"),
     (dict(duration_ms=float("inf")), "duration_ms"),
-    (dict(duration_ms=10_000, dt_ms=0.01), "samples"),
+    (dict(duration_ms=10_000, dt_ms=0.01),
+     r"^duration_ms / dt_ms = 1000001 steps, more than the 500000 allowed: raise dt_ms"),
     (dict(v0_mV=float("nan")), "v0_mV"),
     (dict(u0=1e9), "u0"),
     (dict(numerics="midpoint"), "numerics"),
@@ -221,25 +225,77 @@ finite_or_bad = st.one_of(
 )
 
 
-@given(a=finite_or_bad, b=finite_or_bad, c=finite_or_bad, d=finite_or_bad,
-       amp=finite_or_bad, start=finite_or_bad,
-       duration=st.one_of(st.floats(min_value=1, max_value=400), finite_or_bad),
-       dt=st.one_of(st.sampled_from([0.1, 0.25, 0.5, 1.0]), finite_or_bad),
-       numerics=st.sampled_from(["published", "euler", "rk4"]),
-       v0=finite_or_bad)
-def test_any_input_gives_a_result_or_a_value_error(a, b, c, d, amp, start, duration, dt,
-                                                    numerics, v0):
-    try:
-        params = IzhikevichParams(a=a, b=b, c=c, d=d)
-        stim = Step(amp, start)
-        if dt != 0 and duration / dt > 4096:  # keep to the warm engines: a new structure compiles ~7 s
-            return
-        res = simulate(params, stim, duration_ms=duration, dt_ms=dt, numerics=numerics,
-                       v0_mV=v0)
-    except ValueError as err:
-        assert str(err)
+def _first_bad_field(a, b, c, d, amp, start, duration, dt, v0) -> str | None:
+    """The error a simulate() call with these inputs must raise (a regex naming the field,
+    in validation order: parameters, stimulus, run settings), or None when it must run."""
+    for name, value in zip("abcd", (a, b, c, d)):
+        lo, hi = PARAM_LIMITS[name]
+        if not (math.isfinite(value) and lo <= value <= hi):
+            return rf"^{name} must be "
+    if not (math.isfinite(amp) and abs(amp) <= MAX_ABS_CURRENT):
+        return r"^Step\.amplitude must be "
+    if not (math.isfinite(start) and abs(start) <= MAX_ABS_TIME_MS):
+        return r"^Step\.start_ms must be "
+    if not (math.isfinite(duration) and 0 < duration <= MAX_DURATION_MS):
+        return r"^duration_ms must be "
+    if not (math.isfinite(dt) and MIN_DT_MS <= dt <= MAX_DT_MS):
+        return r"^dt_ms must be "
+    if not (math.isfinite(v0) and -200 <= v0 <= 100):
+        return r"^v0_mV must be "
+    if math.floor(duration / dt + 1e-9) + 1 > MAX_SAMPLES:
+        return r"^duration_ms / dt_ms = \d+ steps, more than the "
+    return None  # u0 = b*v0 is always within +-400: inside its bound
+
+
+_FIELDS = ("a", "b", "c", "d", "amp", "start", "duration", "dt", "v0")
+_VALID = {"a": st.floats(-1, 2), "b": st.floats(-2, 2), "c": st.floats(-120, 29),
+          "d": st.floats(-50, 50), "amp": st.floats(-30, 30), "start": st.floats(-50, 400),
+          "duration": st.floats(min_value=1, max_value=400),
+          "dt": st.one_of(st.sampled_from([0.1, 0.25, 0.5, 1.0]), st.floats(MIN_DT_MS, MAX_DT_MS)),
+          "v0": st.floats(-90, -40)}
+
+
+@st.composite
+def run_inputs(draw) -> dict:
+    """Valid inputs with any number of fields (possibly none) replaced by finite_or_bad."""
+    values = {name: draw(_VALID[name]) for name in _FIELDS}
+    for name in draw(st.lists(st.sampled_from(_FIELDS), max_size=len(_FIELDS), unique=True)):
+        values[name] = draw(finite_or_bad)
+    values["numerics"] = draw(st.sampled_from(["published", "euler", "rk4"]))
+    return values
+
+
+_GOOD = dict(a=0.02, b=0.2, c=-65, d=8, amp=10, start=10, duration=100, dt=0.25, v0=-70,
+             numerics="published")
+
+
+@given(inputs=run_inputs())
+@example(inputs=_GOOD)  # valid: runs
+@example(inputs={**_GOOD, "duration": 200, "dt": 0.001, "numerics": "rk4"})  # accepted, not run
+@example(inputs={**_GOOD, "dt": 0.0, "numerics": "euler"})  # bad dt
+@example(inputs={**_GOOD, "amp": math.inf})  # bad stimulus
+@example(inputs={**_GOOD, "a": math.nan, "dt": math.nan})  # the first bad field is named
+def test_any_input_gives_a_result_or_a_value_error(inputs):
+    a, b, c, d, amp, start, duration, dt, v0 = (inputs[name] for name in _FIELDS)
+    numerics = inputs["numerics"]
+    expected = _first_bad_field(a, b, c, d, amp, start, duration, dt, v0)
+    if expected is not None:  # must raise, naming the field
+        event(f"raises {expected.split(' ')[0]}")
+        with pytest.raises(ValueError, match=expected):
+            simulate(IzhikevichParams(a=a, b=b, c=c, d=d), Step(amp, start),
+                     duration_ms=duration, dt_ms=dt, numerics=numerics, v0_mV=v0)
         return
-    assert res.t_ms[-1] <= duration + 1e-9
+    # must succeed
+    params, stim = IzhikevichParams(a=a, b=b, c=c, d=d), Step(amp, start)
+    n_steps = math.floor(duration / dt + 1e-9) + 1
+    run = RunSpec(params, stim, duration, dt, v0)
+    assert run.n_steps == n_steps and run.u0 == pytest.approx(params.b * v0)
+    if n_steps > 4096:  # accepted; not run (a new step bucket would compile, ~7 s)
+        event("accepted, not run")
+        return
+    event("runs")
+    res = simulate(params, stim, duration_ms=duration, dt_ms=dt, numerics=numerics, v0_mV=v0)
+    assert len(res.t_ms) == n_steps and res.t_ms[-1] <= duration + 1e-9
     assert np.all(np.isfinite(res.v_mV)) or res.diverged
     assert res.n_spikes <= spike_cap(duration)
     assert res.diverged == bool(res.message)
@@ -301,3 +357,22 @@ def test_batches_larger_than_the_result_cache():
     assert len(results) == 100
     counts = [r.n_spikes for r in results]
     assert counts[0] == 0 and counts[-1] > 0 and counts == sorted(counts)
+
+
+def test_a_cache_hit_reports_its_own_time_and_says_it_was_cached():
+    first = simulate(PRESETS["A"])
+    assert not first.cached and first.elapsed_s > 0
+    again = simulate(PRESETS["A"])
+    assert again.cached and again is not first
+    assert again.elapsed_s < first.elapsed_s and again.elapsed_s < 0.01
+    np.testing.assert_array_equal(again.spike_times_ms, first.spike_times_ms)
+    assert again.v_mV is first.v_mV  # the arrays are shared (read-only), not copied
+    assert again.extra is not first.extra
+    # the cache keeps the original: a later hit is again a fresh copy
+    third = simulate(PRESETS["A"])
+    assert third.cached and third is not again and not first.cached
+    # a mixed batch: the hit is flagged, the new run is not
+    mixed = simulate_batch([RunSpec.from_preset(PRESETS["A"]),
+                            RunSpec.from_preset(PRESETS["A"], dt_ms=0.2)])
+    assert [r.cached for r in mixed] == [True, False]
+    assert mixed[0].elapsed_s >= mixed[1].elapsed_s  # the hit's time is the whole call

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from ..params import IzhikevichParams, resting_u0
+from ..params import IzhikevichParams
 from ..presets import PRESETS, Preset
 from ..result import time_grid
 from ..limits import MAX_SAMPLES
@@ -104,7 +104,7 @@ class PanelState:
     @property
     def initial_u(self) -> float:
         """The u0 a run starts from: the chosen one, or b·v0 at rest."""
-        return resting_u0(self.params(), self.v0) if self.u0 is None else self.u0
+        return self.params().default_u0(self.v0) if self.u0 is None else self.u0
 
     def n_steps(self) -> int:
         return len(time_grid(self.duration, self.dt))
