@@ -32,7 +32,7 @@ help:
 # Steps run in recipe order (not as prerequisites) so that `make -j` cannot reorder them.
 app: $(VENV)/.installed-app
 	@$(MAKE) --no-print-directory sysdeps-compiler
-	$(PY) -m izhi_widgets warm
+	$(PY) -m izhi_widgets warm --essential
 	$(PY) -m voila explorer.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) \
 		--Voila.port_retries=0 --preheat_kernel=True --pool_size=1
 
@@ -72,7 +72,7 @@ sysdeps-browser:
 
 # Prebuild the compiled engines with the kernel's interpreter (part of app and test).
 warm: $(VENV)/.installed-app
-	$(PY) -m izhi_widgets warm
+	$(PY) -m izhi_widgets warm --essential
 
 # Serve without reinstalling or warming.
 serve:

@@ -18,7 +18,7 @@ The plan (`warm_plan`) is computed from what the code runs:
       `MAX_SAMPLES`) for each numerics, one neuron, recorded;
     * the all-presets batch under each setting of the sensitivity table
       (`izhi_widgets.sensitivity.SETTINGS`; its first setting is the figures' gallery);
-    * the F–I curves at `izhi_widgets.analysis.fi_curve`'s defaults, batched as
+    * the F–I curves at `izhi_widgets.experiments.fi_curve`'s defaults, batched as
       `izhi_widgets.plotting.plot_fi_examples` runs them;
     * `TEST_BATCHES`: the few batch shapes only the test suite runs.
 
@@ -99,7 +99,7 @@ def _preset_buckets() -> list[int]:
 
 
 def _full_items() -> list[WarmItem]:
-    from .analysis import fi_curve
+    from .experiments import fi_curve
     from .model import RunSpec
     from .plotting import plot_fi_examples
     from .presets import PRESETS

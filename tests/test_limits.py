@@ -18,9 +18,9 @@ def test_valid_settings_come_back_as_floats_with_the_sample_count():
 
 
 @pytest.mark.parametrize("args, message", [
-    ((0, 0.25, -70, 0), "duration_ms must be > 0 ms, got 0"),
-    ((-5, 0.25, -70, 0), "duration_ms must be > 0 ms, got -5"),
-    ((20_001, 5, -70, 0), "duration_ms must be at most 20000 ms, got 20001"),
+    ((0, 0.25, -70, 0), "duration_ms must be > 0 and at most 20000 ms, got 0"),
+    ((-5, 0.25, -70, 0), "duration_ms must be > 0 and at most 20000 ms, got -5"),
+    ((20_001, 5, -70, 0), "duration_ms must be > 0 and at most 20000 ms, got 20001"),
     ((math.inf, 0.25, -70, 0), "duration_ms must be a finite number, got inf"),
     (("100", 0.25, -70, 0), "duration_ms must be a number, got '100'"),
     ((100, 0, -70, 0), "dt_ms must be between 0.001 and 5 ms, got 0"),

@@ -273,7 +273,7 @@ class PanelController:
             _LOG.warning("classifier failed", exc_info=True)
             label, why = "unclassified", f"classifier error: {exc}"
         level, note = numerics_note(state)
-        cached = bool(getattr(result, "cached", False) or result.extra.get("cached", False))
+        cached = bool(result.cached)
         readout = Readout(result.n_spikes, result.rate_hz, 1e3 * result.elapsed_s, cached,
                           len(result.t_ms), result.numerics, result.dt_ms)
         message, message_level = "", ""

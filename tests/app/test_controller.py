@@ -107,7 +107,7 @@ def test_a_cache_hit_is_not_reported_as_a_fresh_run_time(ctl):
     ctl.load_preset("C")
     ctl.load_preset("A")
     vm = ctl.load_preset("C")
-    assert vm.readout.cached or vm.readout.elapsed_ms < 5
+    assert vm.readout.cached and vm.readout.elapsed_ms < 50
 
 
 def test_a_diverging_run_is_shown_with_one_consistent_message(ctl):
