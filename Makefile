@@ -1,6 +1,6 @@
 # Two set-up-and-go targets (see README.md):
-#   make app   - create .venv, install the pinned stack, warm Brian2's cache, serve the app
-#                on http://127.0.0.1:8866
+#   make app   - create .venv, install the pinned stack, build the first page's engines, serve
+#                the app on http://127.0.0.1:8866 (HOST=0.0.0.0 PORT=9000 to change)
 #   make test  - create .venv, install the stack + test tools (and Debian chromium if missing),
 #                warm the cache, run the whole test suite including the notebook
 # Both work on a fresh machine; re-running them only reinstalls when pyproject.toml changed.
@@ -18,22 +18,24 @@ PY := $(VENV)/bin/python3
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 TIMEOUT ?= 600
 PORT ?= 8866
+HOST ?= 127.0.0.1
 CHROMIUM := /usr/bin/chromium
 # apt-get through sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y
 
-.PHONY: help app test warm serve sysdeps-compiler sysdeps-browser clean
+.PHONY: help app test lab warm serve sysdeps-compiler sysdeps-browser clean
 
 help:
-	@echo "make app   - install and serve the explorer on http://127.0.0.1:$(PORT)"
+	@echo "make app   - install and serve the explorer on http://$(HOST):$(PORT)"
 	@echo "make test  - install everything and run the full test suite"
+	@echo "make lab   - install JupyterLab and open the notebooks in it"
 
 # Steps run in recipe order (not as prerequisites) so that `make -j` cannot reorder them.
 app: $(VENV)/.installed-app
 	@$(MAKE) --no-print-directory sysdeps-compiler
 	$(PY) -m izhi_widgets warm --essential
-	$(PY) -m voila explorer.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) \
+	$(PY) -m voila explorer.ipynb --no-browser --Voila.ip=$(HOST) --port=$(PORT) \
 		--Voila.port_retries=0 --preheat_kernel=True --pool_size=1
 
 test: $(VENV)/.installed-test
@@ -72,12 +74,19 @@ sysdeps-browser:
 
 # Prebuild the compiled engines with the kernel's interpreter (part of app and test).
 warm: $(VENV)/.installed-app
-	$(PY) -m izhi_widgets warm --essential
+	$(PY) -m izhi_widgets warm
 
 # Serve without reinstalling or warming.
 serve:
-	$(PY) -m voila explorer.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) \
+	$(PY) -m voila explorer.ipynb --no-browser --Voila.ip=$(HOST) --port=$(PORT) \
 		--Voila.port_retries=0 --preheat_kernel=True --pool_size=1
+
+# The notebooks in JupyterLab (the panel works there too; Voila's page is then at
+# .../voila/render/explorer.ipynb on the same server).
+lab: $(VENV)/.installed-app
+	$(PIP) install -e '.[lab]'
+	$(PY) -m izhi_widgets warm --essential
+	$(PY) -m jupyter lab explorer.ipynb --no-browser --ServerApp.ip=$(HOST) --ServerApp.port=8888
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis tests/artifacts

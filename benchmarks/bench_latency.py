@@ -10,8 +10,9 @@ chromium, then:
   ``keydown`` listener stamps the start, a MutationObserver on the status and a hook on the
   figure canvas's ``drawImage`` stamp the end, so Python's polling does not count. After each
   move the canvas pixels are compared with the previous ones (outside the timed span).
-* the floor: ``--pings`` round trips that type a new number into ``.izhi-ping`` + Enter and wait
-  for ``.izhi-pong``'s text to change (kernel echo, no simulation, no drawing).
+* the floor: ``--pings`` round trips that type a text that is not a number into the ``dt``
+  box + Enter and wait for the panel's message to name it (the kernel parses the controls and
+  refuses: no simulation, no drawing; the app has no debug echo widget).
 
 Prints p50 / p90 per preset and overall, the floor's p50 / p90, the ratios to the floor and the
 targets (p50 <= 100 ms, p90 <= 200 ms). Usage::
@@ -60,8 +61,8 @@ PROBE_JS = r"""
     if (P.kind === 'plot') {
       done = window.__izhiRun() > P.run0 && window.__izhiDraws > P.draws0;
     } else {
-      const el = document.querySelector('.izhi-pong');
-      done = !!el && el.textContent !== P.pong0;
+      const el = document.querySelector('.izhi-message');
+      done = !!el && el.textContent !== P.pong0 && el.textContent.includes(P.expect);
     }
     if (done) {
       P.t1 = performance.now();
@@ -83,11 +84,12 @@ PROBE_JS = r"""
   // Fallback in case neither event fires at the decisive moment.
   const tick = () => { check(); requestAnimationFrame(tick); };
   requestAnimationFrame(tick);
-  window.__izhiArm = (kind) => {
-    const pong = document.querySelector('.izhi-pong');
-    Object.assign(P, {armed: true, kind, t0: null, tKey: null, tInput: null, t1: null, tFrame: null,
+  window.__izhiArm = (kind, expect) => {
+    const message = document.querySelector('.izhi-message');
+    Object.assign(P, {armed: true, kind, expect: expect || '', t0: null, tKey: null,
+                      tInput: null, t1: null, tFrame: null,
                       run0: window.__izhiRun(), draws0: window.__izhiDraws,
-                      pong0: pong ? pong.textContent : null});
+                      pong0: message ? message.textContent : null});
   };
 })();
 """
@@ -144,23 +146,27 @@ def measure_moves(app: App, preset: str, slider: str, moves: int, warmup: int,
 
 
 def measure_pings(app: App, n: int, warmup: int, timeout_ms: float) -> dict:
+    """The floor: a refused value (kernel round trip, parse, message; no run, no drawing)."""
     page = app.page
-    field = page.locator(".izhi-ping input").first
+    field = page.locator(".izhi-dt input").first
+    good = field.input_value()
     times, errors = [], []
-    base = int(time.time()) % 100000
     for i in range(warmup + n):
-        field.fill("")  # not timed: the probe is armed afterwards
-        page.evaluate("() => window.__izhiArm('ping')")
-        field.fill(str(base + i + 1))
+        text = f"x{i}"
+        page.evaluate("(t) => window.__izhiArm('ping', t)", text)
+        field.fill(text)
         field.press("Enter")
         try:
             r = wait_probe(page, timeout_ms)
         except Exception as exc:  # noqa: BLE001
-            errors.append(f"ping {i}: no pong in {timeout_ms / 1000:.0f} s ({type(exc).__name__})")
+            errors.append(f"refusal {i}: no message in {timeout_ms / 1000:.0f} s "
+                          f"({type(exc).__name__})")
             continue
         if i >= warmup:
             times.append(r["t1"] - r["t0"])
         page.wait_for_timeout(20)
+    field.fill(good)
+    field.press("Enter")
     return {"times_ms": times, "errors": errors}
 
 
@@ -242,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{s['p50'] / fl['p50']:13.2f}{s['p90'] / fl['p90']:13.2f}")
     print(f"{'overall':<14}{overall['p50']:10.1f}{overall['p90']:10.1f}"
           f"{overall['p50'] / fl['p50']:13.2f}{overall['p90'] / fl['p90']:13.2f}")
-    print(f"{'floor (ping)':<14}{fl['p50']:10.1f}{fl['p90']:10.1f}")
+    print(f"{'floor':<14}{fl['p50']:10.1f}{fl['p90']:10.1f}   (a refused value: round trip, "
+          f"no run)")
     ok50 = overall["p50"] <= TARGET_P50_MS
     ok90 = overall["p90"] <= TARGET_P90_MS
     print(f"\ntargets: p50 <= {TARGET_P50_MS:.0f} ms: {'met' if ok50 else 'MISSED'}"

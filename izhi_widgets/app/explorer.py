@@ -23,7 +23,6 @@ In a notebook (after ``%matplotlib widget``)::
 from __future__ import annotations
 
 import functools
-import html
 import logging
 import os
 import time
@@ -39,8 +38,9 @@ from .browser import BrowserBridge, PageInfo, app_url
 from .controller import PanelController, ViewModel
 from .controls import Controls, dom
 from .designer import design_texts, seed_design
-from .exports import CSV_NAME, PNG_NAME, csv_text, script_text
-from .layout import CSS, WHY_NUMERICS, equation_html, label_html, preset_html, readout_html
+from .exports import CSV_NAME, PNG_NAME, csv_text
+from .layout import CSS
+from .panels import ControlsColumn, StatusArea
 from .state import DEFAULT_PRESET, PanelState
 from .views import BaseView, CodeView, SpikesView, TracesView, copyable
 
@@ -122,36 +122,14 @@ class Explorer:
 
     # ----- construction ----------------------------------------------------------------
     def _build(self) -> None:
-        c = self.controls
-        self.preset_info = dom(W.HTML(layout=W.Layout(width="100%")), "izhi-preset-info")
-        self.equation = dom(W.HTML(layout=W.Layout(width="100%")), "izhi-equation")
-        self.variant_toggle = dom(W.Checkbox(description="edit equation variant",
-                                             indent=False, layout=W.Layout(width="auto"),
-                                             tooltip="k1, k0 and the recovery form"),
-                                  "izhi-variant-toggle")
-        self.variant_box = W.VBox([c.choices["recovery"].widget, c.numbers["k1"].widget,
-                                   c.numbers["k0"].widget],
-                                  layout=W.Layout(display="none", width="100%"))
-        self.variant_toggle.observe(self._on_variant_toggle, names="value")
-        self.numerics_note = dom(W.HTML(layout=W.Layout(width="100%")), "izhi-numerics-note")
-        heading = lambda text: W.HTML(f"<div class='izhi-h'>{text}</div>")  # noqa: E731
-        controls = dom(W.VBox([
-            c.preset.widget, self.preset_info,
-            heading("Model"), self.equation, *(p.widget for p in c.params.values()),
-            c.numbers["v0"].widget, c.numbers["u0"].widget, self.variant_toggle,
-            self.variant_box,
-            heading("Stimulus I(t)"), c.designer.widget, c.numbers["duration"].widget,
-            heading("Numerics"), c.choices["numerics"].widget, c.numbers["dt"].widget,
-            W.HTML(WHY_NUMERICS), self.numerics_note,
-        ]), "izhi-controls")
-        self.readout = dom(W.HTML(), "izhi-readout")
-        self.label = dom(W.HTML(), "izhi-label")
-        self.status = dom(W.HTML("starting…"), "izhi-status")
-        self.progress = dom(W.FloatProgress(value=0.0, min=0.0, max=1.0, bar_style="info",
-                                            layout=W.Layout(width="160px",
-                                                            visibility="hidden")),
-                            "izhi-progress")
-        self.message = dom(W.HTML(layout=W.Layout(width="100%")), "izhi-message")
+        self.column = ControlsColumn(self.controls)
+        self.area = StatusArea()
+        # the parts tests and notebooks reach for
+        for name in ("preset_info", "equation", "variant_toggle", "variant_box",
+                     "numerics_note"):
+            setattr(self, name, getattr(self.column, name))
+        for name in ("readout", "label", "status", "progress", "message"):
+            setattr(self, name, getattr(self.area, name))
         self.tabs = dom(W.Tab(children=[v.build() for v in self.views],
                               titles=[v.title for v in self.views],
                               layout=W.Layout(width="100%")), "izhi-tabs")
@@ -169,12 +147,12 @@ class Explorer:
         self.reset_button, self.csv_button, self.png_button = buttons
         self.share = dom(W.HTML(layout=W.Layout(width="100%")), "izhi-share")
         self.main = dom(W.VBox([
-            self.readout, self.label,
-            W.HBox([self.status, self.progress], layout=W.Layout(align_items="center")),
-            self.message, self.tabs, W.HBox(buttons, layout=W.Layout(flex_flow="row wrap")),
+            *self.area.widgets, self.tabs,
+            W.HBox(buttons, layout=W.Layout(flex_flow="row wrap")),
             W.HTML("<div class='izhi-h'>Share this view</div>"), self.share,
         ]), "izhi-main")
-        self.widget = dom(W.Box([W.HTML(CSS), controls, self.main, self.bridge.widget]),
+        self.widget = dom(W.Box([W.HTML(CSS), self.column.widget, self.main,
+                                 self.bridge.widget]),
                           "izhi-app", self.bridge.scope)
         _no_null_tooltips(self.widget)
         self.bridge.start()
@@ -298,9 +276,6 @@ class Explorer:
     def _on_png(self, _button=None) -> None:
         self.bridge.download(PNG_NAME, "image/png", self.traces.figure.png_bytes())
 
-    def _on_variant_toggle(self, change) -> None:
-        self.variant_box.layout.display = "flex" if change["new"] else "none"
-
     @_guarded
     def _on_tab(self, change) -> None:
         for k, view in enumerate(self.views):
@@ -318,41 +293,21 @@ class Explorer:
         self._show_share(self.controller.last)
 
     def _progress(self, fraction: float, text: str) -> None:
-        self.progress.layout.visibility = "visible"
-        self.progress.value = fraction
-        self.status.value = html.escape(text) + "…"
+        self.area.show_progress(fraction, text)
 
     # ----- showing a view model -----------------------------------------------------------
     def _show(self, vm: ViewModel) -> None:
-        """Show a view model. The run counter in the status line changes last, so a page
-        that sees the new number sees everything else of that run too."""
-        self.progress.layout.visibility = "hidden"
-        state = vm.state
         if vm.stale:
             self.main.add_class("izhi-stale")
         else:
             self.main.remove_class("izhi-stale")
             for view in self.views:
                 view.update(vm)
-        self._message(vm.message, vm.message_level)
-        self.readout.value = readout_html(vm)
-        self.label.value = label_html(vm)
-        self.preset_info.value = preset_html(PRESETS[state.preset])
-        self.equation.value = equation_html(state)
-        self.numerics_note.value = (f"<div class='izhi-{vm.numerics_level or 'muted'}'>"
-                                    f"{html.escape(vm.numerics_note)}</div>"
-                                    if vm.numerics_note else "")
-        self.controls.numbers["u0"].widget.placeholder = (
-            f"{state.initial_u:.6g} = b·v0 (at rest)")
-        if state.recovery != "standard" or state.k1 != 5.0 or state.k0 != 140.0:
-            self.variant_toggle.value = True
+        self.area.show_run(vm)
+        self.column.show(vm)
         if not vm.stale:
             self._show_share(vm)
-        if vm.stale:
-            self.status.value = ("error · the figure shows the last valid run"
-                                 if vm.result is not None else "error")
-        else:
-            self.status.value = f"run #{vm.run_count} · ready"
+        self.area.show_status(vm)  # last: see StatusArea
 
     def _show_share(self, vm: ViewModel | None) -> None:
         if vm is None:
@@ -369,8 +324,7 @@ class Explorer:
                 "server) to open this view.</div>")
 
     def _message(self, text: str, level: str) -> None:
-        cls = {"error": "izhi-error", "warn": "izhi-warn"}.get(level, "izhi-muted")
-        self.message.value = f"<div class='{cls}'>{html.escape(text)}</div>" if text else ""
+        self.area.show_message(text, level)
 
     def message_text(self) -> str:
         """The message shown (plain text; '' when everything is fine)."""

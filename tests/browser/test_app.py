@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from izhi_widgets import PRESETS, simulate
-from voila_harness import ARTIFACTS, CONTRACT_CLASSES, parse_number
+from voila_harness import ARTIFACTS, CONTRACT_CLASSES
 
 pytestmark = pytest.mark.browser
 
