@@ -126,13 +126,7 @@ class ParamControl:
         except ValueError:
             value = None  # the controller names the problem
         if value is not None:
-            self._hold = True
-            try:
-                self._widen(value)
-                self.slider.value = value
-                self.box.set(value)
-            finally:
-                self._hold = False
+            self.set(value)
         self._on_change()
 
 

@@ -350,12 +350,13 @@ def test_time_window_zooms_the_traces(open_app):
 def test_zero_dt_shows_error_in_the_panels_words_then_recovers(open_app):
     app = open_app()
     dt0 = app.field_value("izhi-dt")
+    run0 = app.run_number()
     app.set_field("izhi-dt", "0")
     err = app.wait_error()
     assert err == "dt (ms) must be between 0.005 and 1 ms, got 0"  # defect 11
-    run_err = app.run_number()
+    app.page.wait_for_function("() => window.__izhiRun() < 0", timeout=30_000)  # "error"
     app.set_field("izhi-dt", f"{dt0:g}")
-    app.wait_run_after(run_err)
+    app.wait_run_after(run0)
     _wait_message_cleared(app)
     before = app.snapshot()
     app.press_slider("a", "ArrowRight")
