@@ -284,7 +284,7 @@ class TracesFigure:
     def _layout(self, wide: bool, w_in: float, h_in: float) -> None:
         ax = self.axes
         # margins in inches, so they stay the same whatever the size
-        left, right, top = 0.72 / w_in, 1 - 0.12 / w_in, 1 - 0.28 / h_in
+        left, right, top = 0.72 / w_in, 1 - 0.25 / w_in, 1 - 0.28 / h_in
         if wide:
             bottom = 0.5 / h_in
             grid = self.fig.add_gridspec(3, 2, width_ratios=(1.55, 1.0),

@@ -192,7 +192,7 @@ class PanelController:
         """Validate the controls' draft and run it (or keep the last run, stale)."""
         state, errors = self.parse(draft)
         if state is None:
-            return self._refuse(" ".join(errors.values()), errors)
+            return self._refuse("; ".join(errors.values()), errors)
         return self.run(state, progress)
 
     def load_preset(self, key: str, progress=None) -> ViewModel:

@@ -299,6 +299,17 @@ class Controls:
             box.widget.value = text
         self.designer.set(draft["stim_kind"], draft["stim"])
 
+    def mark_invalid(self, field_errors: Mapping[str, str]) -> None:
+        """Outline the controls whose value was refused (``"stim"``: the shape's boxes)."""
+        widgets = {k: c.box.widget for k, c in self.params.items()}
+        widgets.update({k: b.widget for k, b in self.numbers.items()})
+        widgets["stim"] = self.designer.widget
+        for key, widget in widgets.items():
+            if key in field_errors:
+                widget.add_class("izhi-invalid")
+            else:
+                widget.remove_class("izhi-invalid")
+
     def draft(self) -> dict[str, Any]:
         """What the controls hold now."""
         out: dict[str, Any] = {"preset": self.preset.read()}

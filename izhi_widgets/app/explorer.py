@@ -305,6 +305,7 @@ class Explorer:
                 view.update(vm)
         self.area.show_run(vm)
         self.column.show(vm)
+        self.controls.mark_invalid(vm.field_errors)
         if not vm.stale:
             self._show_share(vm)
         self.area.show_status(vm)  # last: see StatusArea

@@ -24,6 +24,9 @@ CSS = """
 .izhi-app .izhi-controls { flex: 0 0 336px; width: 336px; max-height: calc(100vh - 16px);
   overflow-y: auto; overflow-x: hidden; position: sticky; top: 8px; padding-right: 8px;
   box-sizing: border-box; }
+.izhi-app .izhi-controls .jupyter-widgets { flex-shrink: 0; }  /* scroll, never squash */
+.izhi-app .izhi-invalid input, .izhi-app .izhi-invalid select { border-color: #b00020;
+  background: #fff3f3; }
 .izhi-app .izhi-main { flex: 1 1 520px; min-width: 0; max-width: 1520px; overflow: visible; }
 @media (max-width: 720px) {
   .izhi-app .izhi-controls { flex: 1 1 100%; width: 100%; max-height: none; position: static;

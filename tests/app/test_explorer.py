@@ -738,3 +738,15 @@ def test_a_random_walk_through_the_panel_never_breaks_it(ex, rng):
     run = ex.run_count
     ex.set_value("a", "0.031")
     assert ex.run_count == run + 1 and ex.message.value == "" and ex.result.params.a == 0.031
+
+
+def test_refused_boxes_are_outlined_until_fixed(ex):
+    ex.set_value("dt", "x")
+    ex.set_value("v0", "abc")
+    assert "izhi-invalid" in ex.controls.numbers["dt"].widget._dom_classes
+    assert "izhi-invalid" in ex.controls.numbers["v0"].widget._dom_classes
+    assert "; " in ex.message_text()  # both named, one after the other
+    ex.set_value("dt", "0.25")
+    ex.set_value("v0", "-70")
+    assert ex.message.value == ""
+    assert "izhi-invalid" not in ex.controls.numbers["dt"].widget._dom_classes

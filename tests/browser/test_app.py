@@ -214,6 +214,17 @@ def test_layout_at_each_viewport(browser, voila_server, width, height, name):
             assert canvas["y"] + canvas["height"] <= height + 40  # and stays on screen
         if name == "1024":
             assert canvas["width"] >= 560, canvas
+            # a long column (K as periodic pulses) scrolls by itself; no row is squashed
+            before = app.snapshot()
+            app.select_preset("K")
+            app.wait_update(before, what="preset K")
+            _choose_shape(app, "periodic pulses", ("amplitude", "period_ms", "count"))
+            column = page.locator(".izhi-controls").first
+            assert column.evaluate("e => e.scrollHeight > e.clientHeight + 50")
+            for css in (".izhi-a", ".izhi-d-box input", ".izhi-stim-count input",
+                        ".izhi-v0 input"):
+                assert page.locator(css).first.bounding_box()["height"] >= 20, css
+            page.screenshot(path=str(ARTIFACTS / "viewport-1024-K.png"))
     finally:
         app.close()
         context.close()
