@@ -10,13 +10,17 @@ bridge does three fixed things and nothing else:
   is always a working share link, with no reload);
 * it starts file downloads (one click on "Traces CSV" saves the file).
 
-Only the constant JavaScript in this module runs in the page; values are embedded with
-``json.dumps`` (string literals), never as code.
+The scripts run as inline event handlers, whose scope puts the element and the document
+before ``window``: they name globals as ``window.URL`` (``URL`` alone is ``document.URL``)
+and use only ``/* */`` comments (a handler is one line). Only the constant JavaScript in
+this module runs in the page; values are embedded with
+``json.dumps`` (string literals, then HTML-escaped into the handler), never as code.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 import uuid
@@ -57,7 +61,7 @@ _REPORT_JS = """
   };
   let timer = null;
   const later = function () { clearTimeout(timer); timer = setTimeout(send, 250); };
-  // The widgets may not be on the page yet: look again until they are, then follow resizes.
+  /* The widgets may not be on the page yet: look again until they are, then follow resizes. */
   let tries = 0;
   const start = function () {
     if (!send()) { if (++tries < 300) { setTimeout(start, 100); } return; }
@@ -71,7 +75,7 @@ _REPORT_JS = """
 
 _REPLACE_JS = """
 (function (query) {
-  const url = new URL(window.location.href);
+  const url = new window.URL(window.location.href);
   if (!/\\/(lab|notebooks|tree|doc)(\\/|$)/.test(url.pathname)) {
     window.history.replaceState(window.history.state, '', url.pathname + (query ? '?' + query : ''));
   }
@@ -80,16 +84,21 @@ _REPLACE_JS = """
 
 _DOWNLOAD_JS = """
 (function (token, name, mime, b64) {
-  // a re-rendered output (JupyterLab) must not save the file again
+  /* a widget rendered again (a reload, another window on the same kernel) must not save
+     the file again: remember the token in this window and in the browser's storage */
   window.__izhiDownloads = window.__izhiDownloads || {};
   if (window.__izhiDownloads[token]) { return; }
   window.__izhiDownloads[token] = true;
+  try {
+    if (window.localStorage.getItem(token)) { return; }
+    window.localStorage.setItem(token, '1');
+  } catch (e) { /* storage may be disabled: the window's memory still guards */ }
   const bytes = Uint8Array.from(atob(b64), function (c) { return c.charCodeAt(0); });
-  const url = URL.createObjectURL(new Blob([bytes], {type: mime}));
+  const url = window.URL.createObjectURL(new Blob([bytes], {type: mime}));
   const link = document.createElement('a');
   link.href = url; link.download = name; link.style.display = 'none';
   document.body.appendChild(link); link.click();
-  setTimeout(function () { URL.revokeObjectURL(url); link.remove(); }, 1000);
+  setTimeout(function () { window.URL.revokeObjectURL(url); link.remove(); }, 1000);
 })(%s, %s, %s, %s);
 """
 
@@ -157,24 +166,29 @@ def app_url(page_href: str, query: str) -> str:
 
 
 class BrowserBridge:
-    """The hidden widgets that talk to the page (see the module docstring)."""
+    """The hidden widgets that talk to the page (see the module docstring).
+
+    A script reaches the page as the ``onerror`` handler of an image that cannot load, in
+    a hidden HTML widget (one per job); the widget's new value makes the page run it once,
+    and a page that renders the widgets later (or again) runs each job's latest script.
+    (Notebook outputs of JavaScript would also run, but Voilà executes the notebook on
+    the server, and output captured into widgets there is better avoided.)
+    """
 
     def __init__(self, on_page: Callable[[PageInfo], None]):
         hidden = W.Layout(display="none")
-        # One output per job: each keeps only its latest script, which is what a page that
-        # renders the widgets later (or again) runs.
-        self.outputs = {job: W.Output(layout=hidden) for job in ("page", "url", "download")}
-        for job, output in self.outputs.items():
-            output.add_class(f"izhi-js-{job}")
+        self.scripts = {job: W.HTML(layout=hidden) for job in ("page", "url", "download")}
+        for job, widget in self.scripts.items():
+            widget.add_class(f"izhi-js-{job}")
         self.inbox = W.Text(value="", layout=hidden, continuous_update=True)
         self.inbox.add_class("izhi-page-info")
         self.scope = f"izhi-id-{uuid.uuid4().hex[:12]}"
         self.page = PageInfo()
         self.sent: list[str] = []  # the last scripts sent to the page (for tests)
         self._on_page = on_page
-        self._downloads = 0
+        self._count = 0
         self.inbox.observe(self._received, names="value")
-        self.widget = W.Box([*self.outputs.values(), self.inbox], layout=hidden)
+        self.widget = W.Box([*self.scripts.values(), self.inbox], layout=hidden)
 
     def _received(self, change) -> None:
         info = parse_page_info(change["new"])
@@ -183,17 +197,12 @@ class BrowserBridge:
             self._on_page(info)
 
     def _run(self, job: str, code: str) -> None:
-        from IPython import get_ipython
-        from IPython.display import Javascript, display
-
         self.sent.append(code)
         del self.sent[:-8]
-        if get_ipython() is None:  # no kernel (a plain script or test): no page to talk to
-            return
-        output = self.outputs[job]
-        output.clear_output()
-        with output:
-            display(Javascript(code))
+        self._count += 1  # a new value each time, so the page runs it again
+        handler = html.escape(" ".join(code.split()), quote=True)
+        self.scripts[job].value = (f'<img alt="" data-run="{self._count}" src="data:," '
+                                   f'onerror="{handler}">')
 
     def start(self) -> None:
         """Ask the page to report its size and address (now and on every resize).
@@ -210,8 +219,7 @@ class BrowserBridge:
         """Save ``data`` as ``filename`` in the browser."""
         if not _SAFE_NAME.match(filename):
             raise ValueError(f"unsafe file name {filename!r}")
-        self._downloads += 1
-        token = f"{self.scope}-{self._downloads}"
+        token = f"{self.scope}-{self._count + 1}"
         b64 = base64.b64encode(data).decode("ascii")
         self._run("download", _DOWNLOAD_JS % (json.dumps(token), json.dumps(filename),
                                               json.dumps(mime), json.dumps(b64)))

@@ -750,3 +750,16 @@ def test_refused_boxes_are_outlined_until_fixed(ex):
     ex.set_value("v0", "-70")
     assert ex.message.value == ""
     assert "izhi-invalid" not in ex.controls.numbers["dt"].widget._dom_classes
+
+
+def test_page_scripts_are_one_line_safe_handlers(ex):
+    """The bridge's scripts run as inline handlers: no // comments, globals via window."""
+    from izhi_widgets.app import browser
+
+    for code in (browser._REPORT_JS, browser._REPLACE_JS, browser._DOWNLOAD_JS):
+        assert "//" not in code.replace("://", "")
+        assert not re.search(r"(?<![.\w])URL\b", code)
+    ex.csv_button.click()
+    value = ex.bridge.scripts["download"].value
+    assert value.startswith('<img alt="" data-run=') and 'onerror="' in value
+    assert "\n" not in value and "<script" not in value
