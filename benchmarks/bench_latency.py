@@ -186,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--presets", default="A,C,P")
     ap.add_argument("--slider", default="a", choices=list("abcd"))
     ap.add_argument("--moves", type=int, default=20)
+    ap.add_argument("--width", type=int, default=1400, help="browser window width (px)")
     ap.add_argument("--pings", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=2, help="untimed moves/pings first")
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds per interaction")
@@ -207,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
-            context = new_context(browser)
+            context = new_context(browser, viewport={"width": args.width, "height": 1000})
             app = App(context.new_page(), server.url)
             t_open = time.perf_counter()
             app.open()
