@@ -8,6 +8,7 @@ Examples
 [43.75]
 """
 
+from .brian2_model import izhikevich_group
 from .model import RunSpec, simulate, simulate_batch
 from .params import IzhikevichParams
 from .presets import PRESET_GROUPS, PRESETS, Preset
@@ -19,4 +20,5 @@ __all__ = [
     "PRESETS", "PRESET_GROUPS", "Preset", "IzhikevichParams", "RunSpec", "simulate",
     "simulate_batch", "SimulationResult", "NUMERICS", "Stimulus", "Constant", "Step", "Pulse",
     "PulseTrain", "Ramp", "Sine", "OUNoise", "Piecewise", "Sum", "stimulus_from_dict",
+    "izhikevich_group",
 ]

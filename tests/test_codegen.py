@@ -17,6 +17,7 @@ import pytest
 from izhi_widgets import (PRESETS, Constant, IzhikevichParams, OUNoise, Piecewise, Pulse,
                           PulseTrain, Ramp, Sine, Step, simulate)
 from izhi_widgets import codegen
+from izhi_widgets.brian2_model import model_code
 from izhi_widgets.codegen import brian2_script
 
 
@@ -114,9 +115,33 @@ def test_script_is_standalone_brian2_runtime(name):
     assert "eval(" not in code and "exec(" not in code
     if CASES[name]["numerics"] == "published":
         assert "run_regularly" in code and 'when="groups"' in code
-        assert code.index("v = v + alive*h*") < code.index("u = u + alive*h*")
+        assert code.index("\nv = v + dt*(") < code.index("\nu = u + dt*")
     else:
         assert f'method="{CASES[name]["numerics"]}"' in code
+
+
+@pytest.mark.parametrize("name", ["A", "G", "R", "ramp_rk4", "A_euler"])
+def test_script_runs_the_model_lines_of_brian2_model_verbatim(name):
+    """One model: the script's equations, update, threshold and reset are the lines of
+    `izhi_widgets.brian2_model.model_code`, the code `izhikevich_group` runs."""
+    case = CASES[name]
+    p = case["params"]
+    lines = model_code(case["numerics"], k2=p.k2, k1=p.k1, k0=p.k0, recovery=p.recovery,
+                       v_peak=p.v_peak_mV)
+    code = brian2_script(**case)
+    body = code.split('eqs = """', 1)[1]  # the script's code, past its docstring
+    assert f'eqs = """\n{lines.equations}\nI = stimulus(t) : volt/second\n"""' in code
+    assert f'threshold="{lines.threshold}", reset="{lines.reset}"' in body
+    for line in lines.lines:
+        assert line in body
+    if lines.update:
+        assert f'neuron.run_regularly("""\n{lines.update}\n""", when="groups"' in body
+    else:
+        assert f'method="{lines.method}"' in body and "run_regularly" not in body
+    if p.k1 == 4.1:
+        assert "4.1/ms*v + 108*mV/ms" in body
+    if p.recovery == "accommodation":
+        assert "a*b*(v + 65*mV)" in body
 
 
 def test_numbers_are_written_with_repr():
