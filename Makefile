@@ -41,7 +41,7 @@ app: $(VENV)/.installed-app
 test: $(VENV)/.installed-test
 	@$(MAKE) --no-print-directory sysdeps-compiler sysdeps-browser
 	$(PY) -m izhi_widgets warm
-	$(PY) -m pytest --timeout=$(TIMEOUT) --nbmake tests explorer.ipynb
+	$(PY) -m pytest --timeout=$(TIMEOUT) --nbmake tests explorer.ipynb tutorial.ipynb
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
