@@ -262,7 +262,7 @@ def izhikevich_group(n: int, a, b, c, d, *, I=0.0, variant: str = "standard",
     Panel A of the 2004 figure (tonic spiking), with the paper's step and protocol:
 
     >>> import brian2 as b2
-    >>> from brian2 import ms
+    >>> from brian2 import mV, ms
     >>> from izhi_widgets.stimulus import Step
     >>> b2.prefs.codegen.target = "numpy"   # Brian2's runtime mode: nothing to compile
     >>> neuron = izhikevich_group(1, a=0.02, b=0.2, c=-65, d=6, I=Step(14, start_ms=10),
@@ -271,10 +271,8 @@ def izhikevich_group(n: int, a, b, c, d, *, I=0.0, variant: str = "standard",
     >>> b2.Network(neuron, spikes).run(100.25 * ms)
     >>> [round(float(t), 6) for t in spikes.t / ms]
     [13.0, 17.0, 31.5, 59.25, 86.75]
-    >>> neuron.d[0]            # d = 6 mV/ms, shown in SI units
-    6. * volt / second
-    >>> float(neuron.a[0] * ms)   # a = 0.02/ms
-    0.02
+    >>> float(neuron.a[0] * ms), float(neuron.d[0] / (mV / ms))   # a = 0.02/ms, d = 6 mV/ms
+    (0.02, 6.0)
     """
     import brian2 as b2
     from brian2 import mV, ms
@@ -299,11 +297,11 @@ def izhikevich_group(n: int, a, b, c, d, *, I=0.0, variant: str = "standard",
                          f"got {values['c'].max():g}")
     values["u0"] = (values["b"] * values["v0"] if u0 is None
                     else _per_neuron("u0", u0, mV / ms, n))
-    if dt is None:
-        dt_ms = float(b2.defaultclock.dt / ms)
-    elif isinstance(dt, b2.Quantity):
-        dt_ms = check_number("dt", float(_per_neuron("dt", dt, ms, 1)[0]), 0, None,
-                             unit="ms", lo_open=True)
+    if dt is None or isinstance(dt, b2.Quantity):
+        # in ms, without the float noise of the conversion from seconds (0.1, not 0.09999...)
+        value = b2.defaultclock.dt if dt is None else dt
+        dt_ms = check_number("dt", round(float(_per_neuron("dt", value, ms, 1)[0]), 12), 0,
+                             None, unit="ms", lo_open=True)
     else:
         dt_ms = check_number("dt", dt, 0, None, unit="ms", lo_open=True)
 

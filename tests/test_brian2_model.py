@@ -215,3 +215,14 @@ def test_bad_input_names_the_field(kwargs, field):
     args.update(kwargs)
     with pytest.raises(ValueError, match=rf"^{field}\b"):
         izhikevich_group(**args)
+
+
+def test_default_step_is_brians_defaultclock():
+    """dt=None: the group runs on defaultclock.dt, and a Stimulus is sampled on that grid."""
+    group = izhikevich_group(1, 0.02, 0.2, -65, 6, I=Step(14, start_ms=10), v0=-70,
+                             duration=100)
+    assert float(group.clock.dt / ms) == pytest.approx(float(b2.defaultclock.dt / ms))
+    dt_ms = round(float(b2.defaultclock.dt / ms), 12)
+    [[spikes]] = run(group, 100, dt_ms)
+    expected = simulate(PRESETS["A"], dt_ms=dt_ms).spike_times_ms
+    np.testing.assert_allclose(spikes, expected, rtol=0, atol=1e-9)
