@@ -31,11 +31,23 @@ def print_pdf(html_path: str | Path, pdf_path: str | Path, *, title: str = "",
               timeout_s: float = 120.0) -> Path:
     """Print ``html_path`` (its images relative to it) to ``pdf_path``; returns the path.
 
+    Runs Playwright's sync API in a worker thread, which has no asyncio loop of its own:
+    the sync API refuses to start inside a running loop (as in a notebook, or a test
+    session whose earlier tests left one running).
+
     Raises
     ------
     FileNotFoundError
         When the chromium executable is missing (``make report`` installs it).
     """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_print_pdf, html_path, pdf_path, title, timeout_s).result()
+
+
+def _print_pdf(html_path: str | Path, pdf_path: str | Path, title: str,
+               timeout_s: float) -> Path:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

@@ -111,6 +111,26 @@ def test_the_pdf_is_printed(build, built):
     assert PAGE_RANGE[0] <= pdf.page_count(path) <= PAGE_RANGE[1]
 
 
+def test_the_pdf_prints_from_inside_a_running_asyncio_loop(build, built, tmp_path):
+    """As in a notebook, or after tests that leave a loop running in this thread."""
+    import asyncio
+
+    import pdf
+
+    out, _ = built
+
+    async def inside_a_loop():
+        return pdf.print_pdf(out / "report.html", tmp_path / "again.pdf")
+
+    try:
+        asyncio.get_running_loop()  # earlier tests (the app's) may leave one running here
+    except RuntimeError:
+        path = asyncio.run(inside_a_loop())
+    else:
+        path = pdf.print_pdf(out / "report.html", tmp_path / "again.pdf")
+    assert pdf.page_count(path) == pdf.page_count(out / "report.pdf")
+
+
 def test_the_preset_table_compares_all_28_presets(build, built):
     out, _ = built
     text = (out / "report.md").read_text()
