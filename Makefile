@@ -24,12 +24,13 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y
 
-.PHONY: help app test lab warm serve sysdeps-compiler sysdeps-browser clean
+.PHONY: help app test report lab warm serve sysdeps-compiler sysdeps-browser clean
 
 help:
 	@echo "make app   - install and serve the explorer on http://$(HOST):$(PORT)"
 	@echo "make test  - install everything and run the full test suite"
 	@echo "make lab   - install JupyterLab and open the notebooks in it"
+	@echo "make report - regenerate the report's figures and tables, report.md and report.pdf"
 
 # Steps run in recipe order (not as prerequisites) so that `make -j` cannot reorder them.
 app: $(VENV)/.installed-app
@@ -42,6 +43,12 @@ test: $(VENV)/.installed-test
 	@$(MAKE) --no-print-directory sysdeps-compiler sysdeps-browser
 	$(PY) -m izhi_widgets warm
 	$(PY) -m pytest --timeout=$(TIMEOUT) --nbmake tests explorer.ipynb tutorial.ipynb
+
+# The report from the code: figures, tables, report.md/.html and report.pdf (printed by
+# Debian's chromium). The test suite builds it too (tests/test_report_build.py).
+report: $(VENV)/.installed-test
+	@$(MAKE) --no-print-directory sysdeps-compiler sysdeps-browser
+	$(PY) report/build.py all
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \

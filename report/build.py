@@ -1,16 +1,21 @@
-"""Build the report's generated files (run from the repository root).
+"""Build the report from the code (run from the repository root).
 
-    python report/build.py [figures|sensitivity|all] [--figures-dir DIR]
+    python report/build.py [figures|sensitivity|document|pdf|all] [--out DIR]
 
-* ``figures``: every `catalog.FIGURES` entry as ``report/figures/<name>.png``;
-* ``sensitivity``: the numerics table, computed by `izhi_widgets.experiments.sensitivity_table`,
-  written as ``report/sensitivity.csv`` and as the packaged
-  ``izhi_widgets/data/sensitivity.json`` (what the panel reads), and rendered into the
-  generated blocks of ``report/report.md`` (`catalog.BLOCKS`);
-* ``all`` (the default): both.
+* ``figures``: every `catalog.FIGURES` entry as ``<out>/figures/<name>.svg`` (vector, used
+  by the HTML and the PDF) and ``.png``; the app's screenshots (`catalog.SCREENSHOTS`)
+  copied from ``tests/artifacts/`` when the browser tests have written them;
+* ``sensitivity``: the numerics table as ``<out>/sensitivity.csv`` and, when building into
+  ``report/``, the packaged ``izhi_widgets/data/sensitivity.json`` (what the panel reads);
+* ``document``: ``sections/*.md`` with their figures, tables and listings filled in
+  (`document.assemble`), as ``<out>/report.md`` and ``<out>/report.html``;
+* ``pdf``: ``<out>/report.pdf``, the HTML printed by Debian's chromium through Playwright
+  (A4, page numbers);
+* ``all`` (the default): all four, sharing one set of runs.
 
-The library only returns figures, rows and text; this script does all the writing. It
-imports the package from the source tree it sits in, whatever is installed.
+``--out`` defaults to ``report/`` itself; the tests build into a temporary folder. The
+library only returns figures, rows and text; this script does all the writing. It imports
+the package from the source tree it sits in, whatever is installed.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import argparse
 import csv
 import importlib.metadata
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -36,33 +42,65 @@ matplotlib.use("Agg")  # files only, no display
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from catalog import BLOCKS, FIGURES, ReportRuns  # noqa: E402
-from izhi_widgets.experiments import sensitivity_table  # noqa: E402
+import document  # noqa: E402
+from catalog import BLOCKS, FIGURES, SCREENSHOTS, ReportRuns  # noqa: E402
 from izhi_widgets.plotting import DPI  # noqa: E402
-from izhi_widgets.sensitivity import COLUMNS, SETTINGS  # noqa: E402
+from izhi_widgets.sensitivity import COLUMNS, SETTINGS, sensitivity_rows  # noqa: E402
+from pdf import print_pdf  # noqa: E402
+from tables import BuildContext  # noqa: E402
 
-__all__ = ["write_figures", "write_sensitivity", "sensitivity_payload", "refresh_blocks", "main"]
+__all__ = ["write_figures", "copy_screenshots", "write_sensitivity", "sensitivity_payload",
+           "write_document", "build", "main", "TITLE"]
 
-FIGURES_DIR = REPORT_DIR / "figures"
-CSV_PATH = REPORT_DIR / "sensitivity.csv"
+SECTIONS_DIR = REPORT_DIR / "sections"
+ARTIFACTS_DIR = ROOT / "tests" / "artifacts"
 JSON_PATH = ROOT / "izhi_widgets" / "data" / "sensitivity.json"
-REPORT_MD = REPORT_DIR / "report.md"
+TITLE = "Simulating the Izhikevich neuron model with Brian2"
+TARGETS = ("figures", "sensitivity", "document", "pdf", "all")
 
 
-def write_figures(outdir: str | Path = FIGURES_DIR, *, dpi: int = DPI,
+def write_figures(outdir: str | Path = REPORT_DIR / "figures", *, dpi: int = DPI,
                   runs: ReportRuns | None = None) -> list[Path]:
-    """Write every figure of `catalog.FIGURES` as ``<outdir>/<name>.png`` (Agg canvas)."""
+    """Write every figure of `catalog.FIGURES` as ``<outdir>/<name>.svg`` and ``.png``."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     runs = ReportRuns() if runs is None else runs
     paths = []
-    for spec in FIGURES:
-        fig = spec.make(runs)
-        path = outdir / f"{spec.name}.png"
-        fig.savefig(path, dpi=dpi, facecolor="white")
-        plt.close(fig)
-        paths.append(path)
+    with matplotlib.rc_context({"svg.hashsalt": "izhi-report", "svg.fonttype": "path"}):
+        for spec in FIGURES:
+            fig = spec.make(runs)
+            try:
+                for ext in ("svg", "png"):
+                    path = outdir / f"{spec.name}.{ext}"
+                    fig.savefig(path, dpi=dpi, facecolor="white",
+                                metadata={"Date": None} if ext == "svg" else None)
+                    paths.append(path)
+            finally:
+                plt.close(fig)
     return paths
+
+
+def copy_screenshots(outdir: str | Path = REPORT_DIR / "figures",
+                     artifacts: str | Path = ARTIFACTS_DIR) -> list[Path]:
+    """Copy the browser tests' screenshots into ``outdir`` (`catalog.SCREENSHOTS`).
+
+    A screenshot missing from ``artifacts`` keeps the committed copy in ``report/figures``
+    (copied when ``outdir`` is elsewhere), so a clean clone still builds the appendix.
+    Returns the paths present in ``outdir`` afterwards.
+    """
+    outdir, artifacts = Path(outdir), Path(artifacts)
+    outdir.mkdir(parents=True, exist_ok=True)
+    present = []
+    for shot in SCREENSHOTS:
+        target = outdir / shot.file
+        for source in (artifacts / shot.artifact, REPORT_DIR / "figures" / shot.file):
+            if source.exists():
+                if source.resolve() != target.resolve():
+                    shutil.copyfile(source, target)
+                break
+        if target.exists():
+            present.append(target)
+    return present
 
 
 def sensitivity_payload(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -79,67 +117,85 @@ def sensitivity_payload(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def refresh_blocks(text: str, rows: list[dict[str, Any]]) -> str:
-    """``text`` with every `catalog.BLOCKS` block between its markers re-rendered from ``rows``.
-
-    A block whose markers are missing is left alone.
-    """
-    for block in BLOCKS:
-        start_mark, end_mark = f"<!-- {block.name}:start -->", f"<!-- {block.name}:end -->"
-        start, end = text.find(start_mark), text.find(end_mark)
-        if start < 0 or end < start:
-            continue
-        text = text[:start + len(start_mark)] + "\n" + block.render(rows) + "\n" + text[end:]
-    return text
+def sensitivity_from_runs(runs: ReportRuns) -> list[dict[str, Any]]:
+    """The numerics table's rows, from the build's shared runs (one batch per setting)."""
+    return sensitivity_rows(lambda setting: runs.presets(setting.numerics, setting.dt_ms))
 
 
-def write_sensitivity(csv_path: str | Path = CSV_PATH, json_path: str | Path = JSON_PATH,
-                      report_md: str | Path | None = REPORT_MD, *,
-                      rows: list[dict[str, Any]] | None = None) -> list[Path]:
-    """Compute the numerics table (unless ``rows`` is given) and write it.
-
-    Writes the CSV, the JSON and, when ``report_md`` exists, its generated blocks. Returns
-    the paths written (the report only if its text changed).
-    """
-    rows = sensitivity_table() if rows is None else rows
-    csv_path, json_path = Path(csv_path), Path(json_path)
-    for path in (csv_path, json_path):
-        path.parent.mkdir(parents=True, exist_ok=True)
+def write_sensitivity(csv_path: str | Path, json_path: str | Path | None = None, *,
+                      rows: list[dict[str, Any]]) -> list[Path]:
+    """Write the table's rows as CSV and (unless ``json_path`` is None) the packaged JSON."""
+    csv_path = Path(csv_path)
+    csv_path.parent.mkdir(parents=True, exist_ok=True)
     with open(csv_path, "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(COLUMNS), lineterminator="\n")
         writer.writeheader()
         for row in rows:
             writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
-    json_path.write_text(json.dumps(sensitivity_payload(rows), indent=1) + "\n")
-    paths = [csv_path, json_path]
-    if report_md is not None and Path(report_md).exists():
-        report_md = Path(report_md)
-        text = report_md.read_text()
-        new = refresh_blocks(text, rows)
-        if new != text:
-            report_md.write_text(new)
-            paths.append(report_md)
+    paths = [csv_path]
+    if json_path is not None:
+        json_path = Path(json_path)
+        json_path.write_text(json.dumps(sensitivity_payload(rows), indent=1) + "\n")
+        paths.append(json_path)
     return paths
+
+
+def write_document(outdir: str | Path, *, context: BuildContext,
+                   sections: str | Path = SECTIONS_DIR) -> list[Path]:
+    """Assemble ``report.md`` and ``report.html`` in ``outdir`` (figures in ``figures/``)."""
+    outdir = Path(outdir)
+    figures = {spec.name: (spec.caption, f"figures/{spec.name}.svg") for spec in FIGURES}
+    figures.update({shot.name: (shot.caption, f"figures/{shot.file}") for shot in SCREENSHOTS})
+    blocks = {block.name: (block.caption, (lambda block=block: block.render(context)))
+              for block in BLOCKS}
+    text = document.assemble(document.read_sections(sections), figures=figures, blocks=blocks)
+    md_path, html_path = outdir / "report.md", outdir / "report.html"
+    md_path.write_text(text)
+    css = (REPORT_DIR / "style.css").read_text()
+    html_path.write_text(document.to_html(text, title=TITLE, css=css))
+    return [md_path, html_path]
+
+
+def build(targets: Sequence[str], outdir: str | Path = REPORT_DIR) -> list[Path]:
+    """Build ``targets`` (names of `TARGETS`) into ``outdir``; returns the files written."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    targets = set(TARGETS[:-1]) if "all" in targets else set(targets)
+    runs = ReportRuns()
+    written: list[Path] = []
+    if "figures" in targets:
+        written += write_figures(outdir / "figures", runs=runs)
+        written += copy_screenshots(outdir / "figures")
+    rows = None
+    if targets & {"sensitivity", "document"}:
+        rows = sensitivity_from_runs(runs)
+    if "sensitivity" in targets:
+        in_repo = outdir.resolve() == REPORT_DIR
+        written += write_sensitivity(outdir / "sensitivity.csv", JSON_PATH if in_repo else None,
+                                     rows=rows)
+    if "document" in targets:
+        written += write_document(outdir, context=BuildContext(runs, rows))
+    if "pdf" in targets:
+        pdf_path = outdir / "report.pdf"
+        print_pdf(outdir / "report.html", pdf_path, title=TITLE)
+        written.append(pdf_path)
+    return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line (see the module docstring)."""
     parser = argparse.ArgumentParser(prog="python report/build.py",
-                                     description="Build the report's figures and tables.")
-    parser.add_argument("target", nargs="?", default="all",
-                        choices=("figures", "sensitivity", "all"))
-    parser.add_argument("--figures-dir", default=str(FIGURES_DIR),
-                        help="where to write the figures (default: report/figures)")
+                                     description="Build the report from the code.")
+    parser.add_argument("targets", nargs="*", default=["all"], choices=TARGETS,
+                        metavar="{" + ",".join(TARGETS) + "}")
+    parser.add_argument("--out", default=str(REPORT_DIR),
+                        help="folder to build into (default: report/)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    written: list[Path] = []
-    if args.target in ("figures", "all"):
-        written += write_figures(args.figures_dir)
-    if args.target in ("sensitivity", "all"):
-        written += write_sensitivity()
+    written = build(args.targets or ["all"], args.out)
     for path in written:
         print(path)
-    print(f"report/build.py {args.target}: {len(written)} files in "
+    print(f"report/build.py {' '.join(args.targets)}: {len(written)} files in "
           f"{time.perf_counter() - start:.1f} s")
     return 0
 

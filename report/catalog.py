@@ -1,10 +1,14 @@
-"""What the report build generates: one registered list of figures, one of Markdown blocks.
+"""What the report build generates: one registered list of figures, one of generated blocks.
 
 To add a figure to the report, add one `FigureSpec` to `FIGURES` (its ``make`` receives the
-shared `ReportRuns` and returns a matplotlib Figure) and reference
-``figures/<name>.png`` from ``report.md``. To add a generated table, add a `MarkdownBlock`
-to `BLOCKS` and put its markers ``<!-- name:start -->`` / ``<!-- name:end -->`` in
-``report.md``. ``build.py`` walks these lists; nothing else needs to change.
+shared `ReportRuns` and returns a matplotlib Figure; its ``caption`` is printed under it as
+"Figure N.") and put ``{{figure:<name>}}`` where it belongs in a ``sections/*.md`` file;
+``{{fig:<name>}}`` in the text becomes "Figure N". To add a generated table or text, add a
+`MarkdownBlock` to `BLOCKS` and put ``{{table:<name>}}`` (numbered, with its caption:
+"Table N.") or ``{{block:<name>}}`` (unnumbered) in a section; ``{{tab:<name>}}`` becomes
+"Table N". ``build.py`` walks these lists; nothing else needs to change.
+
+Figures are written as SVG (vector, for the HTML and the PDF) and PNG (for quick viewing).
 """
 
 from __future__ import annotations
@@ -12,75 +16,282 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import numpy as np
 from matplotlib.figure import Figure
 
-from izhi_widgets.experiments import fi_examples, preset_results
-from izhi_widgets.plotting import (COMPARISON_KEYS, COMPARISON_SETTINGS, plot_fi_examples,
-                                   plot_gallery_2003, plot_gallery_2004, plot_numerics_comparison,
-                                   plot_phase_plane_examples)
+from izhi_widgets import PRESETS, RunSpec, Step, simulate, simulate_batch
+from izhi_widgets.analysis import FICurve
+from izhi_widgets.experiments import FI_EXAMPLE_RANGES, preset_results
+from izhi_widgets.plotting import (COMPARISON_KEYS, COMPARISON_SETTINGS, Portrait,
+                                   plot_fi_examples, plot_gallery_2003, plot_gallery_2004,
+                                   plot_numerics_comparison, plot_phase_portraits)
 from izhi_widgets.result import SimulationResult
 from izhi_widgets.sensitivity import markdown_label_changes, markdown_table
 
-__all__ = ["ReportRuns", "FigureSpec", "FIGURES", "MarkdownBlock", "BLOCKS"]
+import tables
+
+__all__ = ["ReportRuns", "FigureSpec", "FIGURES", "Screenshot", "SCREENSHOTS", "MarkdownBlock",
+           "BLOCKS",
+           "dense_fi_curve", "steady_rate_hz", "ONSET_CURRENTS"]
+
+#: Currents of the G and H portraits: just above the saddle-node (G: 2.25) and just above
+#: the Andronov-Hopf point (H: 0.4), where each starts to fire.
+ONSET_CURRENTS = {"G": 2.4, "H": 0.41}
+#: Their run lengths (ms): G fires at about 3 Hz there, H at about 35 Hz.
+ONSET_DURATIONS = {"G": 1000.0, "H": 300.0}
+
+
+def steady_rate_hz(spike_times_ms: np.ndarray, duration_ms: float, onset_ms: float = 0.0
+                   ) -> float:
+    """The rate a step settles to, in Hz, from the interspike intervals of its second half.
+
+    The mean rate over the intervals between the spikes of the step's second half, or
+    1000 / the last interval when only one spike falls there; 0 when the neuron fired
+    fewer than two spikes after the onset or stopped firing (no spike in the second half).
+    Unlike a spike count in a window, this has no quantisation, so a class 1 neuron's
+    rate of a few Hz near onset reads as it is.
+
+    Examples
+    --------
+    >>> steady_rate_hz([100.0, 400.0, 700.0], 1000.0), steady_rate_hz([10.0, 20.0], 1000.0)
+    (3.3333333333333335, 0.0)
+    """
+    spikes = np.asarray(spike_times_ms, dtype=float)
+    spikes = spikes[spikes > onset_ms]
+    half = onset_ms + 0.5 * (duration_ms - onset_ms)
+    if len(spikes) < 2 or spikes[-1] <= half:
+        return 0.0
+    late = spikes[spikes > half]
+    if len(late) >= 2:
+        return 1000.0 * (len(late) - 1) / float(late[-1] - late[0])
+    return 1000.0 / float(spikes[-1] - spikes[-2])
+
+
+def dense_fi_curve(key: str, n: int = 32, duration_ms: float = 1000.0) -> FICurve:
+    """The F-I curve of preset ``key``, sampled evenly and again densely near its onset.
+
+    A first batch of ``n`` 1 s steps over `FI_EXAMPLE_RANGES` finds the onset; a second
+    batch of ``n`` spans the interval from the last silent amplitude to a fifth of the range
+    above it (both the engine structure the cache keeps warm). The steady rate is
+    `steady_rate_hz` (from the last interval), the initial rate 1000 / the first interval.
+    """
+    preset = PRESETS[key]
+    lo, hi = FI_EXAMPLE_RANGES.get(key, (0.0, 20.0))
+
+    def batch(currents: np.ndarray):
+        specs = [RunSpec(preset.params, Step(float(a), 0.0), duration_ms, 0.25, preset.v0_mV)
+                 for a in currents]
+        return simulate_batch(specs, numerics="published", record=False)
+
+    coarse_i = np.linspace(lo, hi, n)
+    coarse = batch(coarse_i)
+    rates = np.array([steady_rate_hz(r.spike_times_ms, duration_ms) for r in coarse])
+    firing = np.flatnonzero(rates > 0)
+    currents, results = list(coarse_i), list(coarse)
+    if firing.size:
+        start = coarse_i[firing[0] - 1] if firing[0] > 0 else lo
+        fine_i = np.linspace(start, coarse_i[firing[0]] + 0.2 * (hi - lo), n)
+        currents += list(fine_i)
+        results += list(batch(fine_i))
+    order = np.argsort(currents, kind="stable")
+    currents = np.asarray(currents)[order]
+    results = [results[k] for k in order]
+    first = []
+    for r in results:
+        s = np.asarray(r.spike_times_ms)
+        first.append(1000.0 / float(s[1] - s[0]) if len(s) >= 2 else 0.0)
+    return FICurve(currents=currents,
+                   rates_hz=np.array([steady_rate_hz(r.spike_times_ms, duration_ms)
+                                      for r in results]),
+                   first_rates_hz=np.array(first),
+                   n_spikes=np.array([r.n_spikes for r in results]),
+                   diverged=np.array([r.diverged for r in results]),
+                   duration_ms=duration_ms, onset_ms=0.0)
 
 
 @dataclass
 class ReportRuns:
-    """The presets' runs under each setting, made once per build and shared by the figures."""
+    """The runs the figures and tables share, each made once per build."""
 
-    _cache: dict[tuple[str, float | None], dict[str, SimulationResult]] = field(
-        default_factory=dict, repr=False)
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def _once(self, key: Any, make: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
 
     def presets(self, numerics: str = "published",
                 dt_ms: float | None = None) -> dict[str, SimulationResult]:
         """All 28 presets under ``numerics`` at ``dt_ms`` (None: each preset's own step)."""
-        key = (numerics, dt_ms)
-        if key not in self._cache:
-            self._cache[key] = preset_results(None, numerics, dt_ms)
-        return self._cache[key]
+        return self._once(("presets", numerics, dt_ms),
+                          lambda: preset_results(None, numerics, dt_ms))
+
+    def fi_curves(self) -> dict[str, FICurve]:
+        """Dense F-I curves of G (class 1) and H (class 2)."""
+        return self._once("fi", lambda: {key: dense_fi_curve(key) for key in ("G", "H")})
+
+    def onset_run(self, key: str) -> SimulationResult:
+        """Preset ``key``'s neuron under a step just above its onset current, from rest."""
+        preset = PRESETS[key]
+        return self._once(("onset", key), lambda: simulate(
+            preset.params, Step(ONSET_CURRENTS[key], start_ms=20.0), duration_ms=ONSET_DURATIONS[key],
+            dt_ms=0.25, v0_mV=preset.v0_mV))
+
+
+def _portraits(runs: ReportRuns) -> Figure:
+    found = runs.presets()
+    panels = [
+        Portrait("(K) resonator: a stable focus", found["K"], 0.0, (-66.0, -53.0),
+                 (-17.0, -13.6), "I = 0 between pulses", (0.0, 330.0)),
+        Portrait("(L) integrator: a node and a saddle", found["L"], 0.0, (-64.0, -38.0),
+                 (4.8, 7.6), "I = 0 between pulses", (0.0, 60.0)),
+        Portrait("(P) bistability: rest and a spiking cycle", found["P"], 0.24, (-66.0, -50.0),
+                 (-17.0, -12.5), "baseline I = 0.24", (0.0, 300.0)),
+        Portrait("(G) class 1: saddle-node on the cycle", runs.onset_run("G"), ONSET_CURRENTS["G"],
+                 (-65.0, -40.0), (4.0, 8.0),
+                 f"step I = {ONSET_CURRENTS['G']:g} (saddle-node at 2.25)"),
+        Portrait("(H) class 2: Andronov-Hopf", runs.onset_run("H"), ONSET_CURRENTS["H"],
+                 (-68.0, -50.0), (-17.5, -13.5),
+                 f"step I = {ONSET_CURRENTS['H']:g} (Hopf at 0.40)"),
+    ]
+    return plot_phase_portraits(panels)
 
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """A report figure: written to ``figures/<name>.png``; ``caption`` says what it shows."""
+    """A report figure: written to ``figures/<name>.svg`` (and .png)."""
 
     name: str
     caption: str
     make: Callable[[ReportRuns], Figure]
 
 
-#: The report's figures, in the order they are written.
+#: The report's figures, in the order they are written (numbered in order of appearance).
 FIGURES: list[FigureSpec] = [
-    FigureSpec("fig1_2004",
-               "Izhikevich (2004), Fig. 1: the 20 features A-T, redrawn from the Brian2 runs.",
-               lambda runs: plot_gallery_2004(runs.presets())),
-    FigureSpec("fig2_2003",
-               "The cell types of Izhikevich (2003), Fig. 2, with their parameters.",
-               lambda runs: plot_gallery_2003(runs.presets())),
-    FigureSpec("phase_plane_examples",
-               "Phase planes of A, C, P and K: trajectory, nullclines, equilibria.",
-               lambda runs: plot_phase_plane_examples(results=runs.presets())),
-    FigureSpec("numerics_comparison",
-               "I, P, Q, T under the published scheme vs euler and rk4 at 0.01 ms.",
-               lambda runs: plot_numerics_comparison(
-                   COMPARISON_KEYS, COMPARISON_SETTINGS,
-                   results=[runs.presets(numerics, dt) for numerics, dt in COMPARISON_SETTINGS])),
-    FigureSpec("fi_curves",
-               "F-I curves of the class 1 (G) and class 2 (H) excitable neurons.",
-               lambda runs: plot_fi_examples(curves=fi_examples())),
+    FigureSpec(
+        "fig1_2004",
+        "Izhikevich (2004), Fig. 1, redrawn from our Brian2 runs (published scheme, each "
+        "panel at the paper's step). Every panel has the same voltage scale, -95 to 35 mV "
+        "(bar: 50 mV, in A); the time bar is per panel. Inputs as in {{fig:fig2_2003}}: the "
+        "inhibition of S and T is a small lowering, from 80 to 75. J and K, whose feature is "
+        "subthreshold, have a zoomed inset of v with its own mV bar.",
+        lambda runs: plot_gallery_2004(runs.presets())),
+    FigureSpec(
+        "fig2_2003",
+        "The cell types of Izhikevich (2003), Fig. 2, from our Brian2 runs (published scheme, "
+        "0.25 ms). All panels share one time axis (0-250 ms, bar 50 ms) and one voltage "
+        "scale, -95 to 35 mV (bar: 50 mV, in RS). Under each trace: the parameters, and the "
+        "input drawn to its own scale with the true sign; the dotted line is I = 0 (TC burst "
+        "and RZ start from a hyperpolarising current, below it), and the grey text gives its "
+        "range in the model's units (mV/ms).",
+        lambda runs: plot_gallery_2003(runs.presets())),
+    FigureSpec(
+        "phase_portraits",
+        "Phase portraits near rest (published runs). Grey arrows: the direction of the flow "
+        "(v', u') at the current named in each panel (constant length: v is 10-100 times "
+        "faster than u); orange: v-nullcline; blue: u-nullcline; filled dot: stable "
+        "equilibrium; open dot: saddle. The trajectory (black) leaves the window when it "
+        "spikes. K circles its focus after each pulse, so a second pulse at the right "
+        "phase adds up; L's node attracts monotonically, so only pulses close in time add "
+        "up; in P the rest focus coexists with the spiking cycle. G and H at a step just "
+        "above onset: G has no equilibrium left and creeps through the ghost of the "
+        "saddle-node (low rate); H spirals out of its destabilised focus.",
+        _portraits),
+    FigureSpec(
+        "fi_curves",
+        "F-I curves of G (class 1) and H (class 2): 1 s current steps from rest, published "
+        "scheme at 0.25 ms; 32 amplitudes over the range and 32 more just above the onset. "
+        "Solid: the steady rate (1 / the last interspike interval, 0 if the neuron stopped "
+        "firing in the first half); dashed: the initial rate (1 / the first interval). I "
+        "is in the model's units, mV/ms (a current per unit capacitance). The insets zoom on the onset: G starts at a few Hz and its "
+        "rate grows continuously, H jumps to tens of Hz.",
+        lambda runs: plot_fi_examples(("G", "H"), curves=runs.fi_curves())),
+    FigureSpec(
+        "numerics_comparison",
+        "The presets whose behaviour depends on the step, under the published scheme at the "
+        "paper's step (left), the same scheme at 0.01 ms (middle) and Brian2's rk4 at "
+        "0.01 ms (right; euler at 0.01 ms gives the same spike counts). The change happens "
+        "between the left and middle columns, so it is the step, not the update order. T "
+        "at 0.01 ms fires without end: the engine stops a neuron at 1000 spikes/s on "
+        "average, and the shaded part after the stop is not drawn as a trace.",
+        lambda runs: plot_numerics_comparison(
+            COMPARISON_KEYS, COMPARISON_SETTINGS,
+            results=[runs.presets(numerics, dt) for numerics, dt in COMPARISON_SETTINGS])),
+]
+
+
+@dataclass(frozen=True)
+class Screenshot:
+    """A screenshot of the app, written by the browser tests into ``tests/artifacts``.
+
+    The build copies ``artifact`` to ``figures/<file>`` when the tests have made it;
+    the committed copy serves a clean clone.
+    """
+
+    name: str
+    artifact: str
+    caption: str
+
+    @property
+    def file(self) -> str:
+        return f"screenshot-{self.artifact}"
+
+
+#: The app's views shown in the appendix (files written by ``tests/browser``).
+SCREENSHOTS: list[Screenshot] = [
+    Screenshot("app", "viewport-1400.png",
+               "The explorer served by Voila at 1400 px, preset A: the controls on the left "
+               "(preset and its description, a, b, c, d with sliders and boxes, initial state, "
+               "stimulus designer, numerics), the run's summary and the classifier's label "
+               "above the tabs, and the Traces tab: v, u and I against time, and the (v, u) "
+               "phase plane with nullclines, reset and peak lines and equilibria."),
+    Screenshot("app-edited", "viewport-1024-K.png",
+               "At 1024 px, preset K with its stimulus redesigned as periodic pulses (20 ms "
+               "apart): no spike, and the classifier names what it sees (subthreshold "
+               "oscillations, with the ringing frequency) and flags that it differs from the "
+               "preset's label."),
+    Screenshot("app-1920", "viewport-1920.png", "At 1920 px."),
+    Screenshot("app-phone", "viewport-phone.png",
+               "On a phone-sized screen (420 px): the controls stack above the figure."),
 ]
 
 
 @dataclass(frozen=True)
 class MarkdownBlock:
-    """A generated block of ``report.md``: the text between its two markers."""
+    """A generated block: ``render(context)`` returns Markdown; ``caption`` heads a table.
+
+    The context is a `tables.BuildContext` (the shared runs and the numerics table's rows).
+    """
 
     name: str
-    render: Callable[[list[dict[str, Any]]], str]
+    render: Callable[[Any], str]
+    caption: str = ""
 
 
-#: The generated blocks of ``report.md``, rendered from the numerics table's rows.
+#: The generated blocks of the report.
 BLOCKS: list[MarkdownBlock] = [
-    MarkdownBlock("sensitivity-table", markdown_table),
-    MarkdownBlock("label-changes", markdown_label_changes),
+    MarkdownBlock(
+        "presets", tables.preset_table,
+        "Every published preset re-run with Brian2 (published scheme, the paper's step). "
+        "n: spike count in the paper's script and ours; the published spike times (ms); "
+        "the largest difference between a published and our spike time (differences below "
+        "1e-9 ms, the floating-point rounding of k·τ, read as 0). Computed at build time from "
+        "`PRESETS[key].expected_spikes_ms` and our runs."),
+    MarkdownBlock(
+        "overshoot", tables.overshoot_table,
+        "The spike-step overshoot, measured in the published runs: v reached in the step "
+        "that crossed 30 mV (median and largest over the run's spikes, recovered from the "
+        "recorded u), and the extra u that the spike step adds on top of d (median)."),
+    MarkdownBlock(
+        "sensitivity-table", lambda ctx: markdown_table(ctx.rows),
+        "Spike count (first spike, ms) of every preset under each numerical setting. Bold: "
+        "a count that differs from the published run; italics: the classifier's label where "
+        "it differs from the preset's; \"runaway\": the run reached the spike ceiling and "
+        "was stopped, so T's 350 is a cap, not a count. Data: `report/sensitivity.csv`."),
+    MarkdownBlock(
+        "label-changes", lambda ctx: markdown_label_changes(ctx.rows),
+        "The presets whose classifier label changes under some setting (\"same\": the label "
+        "of the published run)."),
+    MarkdownBlock("brian2-listing", tables.brian2_listing),
+    MarkdownBlock("scheme-listing", tables.scheme_listing),
 ]

@@ -96,10 +96,23 @@ def test_trace_shows_runaway_message():
     assert art.status.get_text() == ""
 
 
-def test_stimulus_cartoon_is_normalised(res):
-    line = plot_stimulus(PRESETS["S"].stimulus, 350.0, dt_ms=0.5)
+def test_stimulus_cartoon_keeps_sign_and_proportions(res):
+    line = plot_stimulus(PRESETS["S"].stimulus, 350.0, Figure().add_subplot(), dt_ms=0.5)
     y = np.asarray(line.get_ydata())
-    assert y.min() == 0.0 and y.max() == 1.0  # the 80 -> 75 dip spans the cartoon
+    # 80 -> 75 is a small dip from the top, on a scale that starts at I = 0
+    assert y.max() == 1.0 and y.min() == pytest.approx(75 / 80)
+    zero = [l for l in line.axes.lines if l is not line]
+    assert len(zero) == 1 and zero[0].get_ydata()[0] == 0.0  # the dotted I = 0 line
+    # TC_burst: -25 until 45 ms, then 0: below the zero line, which sits at the top
+    tc = plot_stimulus(PRESETS["TC_burst"].stimulus, 150.0, Figure().add_subplot(),
+                       dt_ms=0.25)
+    y = np.asarray(tc.get_ydata())
+    assert y[0] == 0.0 and y[-1] == 1.0
+    # RZ: -2, then -0.5, a pulse of 10: the zero line between -2 and 10
+    rz = plot_stimulus(PRESETS["RZ"].stimulus, 100.0, Figure().add_subplot(), dt_ms=0.25)
+    zero_rz = [l for l in rz.axes.lines if l is not rz][-1].get_ydata()[0]
+    assert zero_rz == pytest.approx(2 / 12)
+    assert np.asarray(rz.get_ydata())[0] == 0.0 and np.asarray(rz.get_ydata()).max() == 1.0
     flat = plot_stimulus(PRESETS["B"].stimulus, 10.0)  # 0 throughout the first 10 ms
     assert np.all(np.asarray(flat.get_ydata()) == 0.0)
     raw = plot_stimulus(PRESETS["A"].stimulus, 100.0, normalize=False, bare=False)

@@ -15,13 +15,17 @@ module        responsibility
 ============  ================================================================================
 `traces`      `plot_trace` (`TraceArtists`), `plot_stimulus` (the input cartoon)
 `phase`       `plot_phase_plane` (`PhaseArtists`)
-`galleries`   `plot_gallery_2004`, `plot_gallery_2003`, `plot_phase_plane_examples`,
-              `plot_numerics_comparison`
+`galleries`   `plot_gallery_2004`, `plot_gallery_2003`, `plot_phase_plane_examples`
+`numerics`    `plot_numerics_comparison` (published scheme vs ODE integrators)
+`portraits`   `plot_phase_portraits` (`Portrait`), `plot_vector_field`
 `fi`          `plot_fi_curve`, `plot_fi_examples`
-`common`      `V_LIMITS_MV`, `default_current`, axis helpers, lazy pyplot access
+`common`      `V_LIMITS_MV`, `PAGE_WIDTH_IN`, `default_current`, axis helpers, lazy
+              pyplot access
 ============  ================================================================================
 
-Nothing here writes files: the report's PNGs are written by ``report/build.py``.
+The report's multi-panel figures are drawn at its page width (`PAGE_WIDTH_IN`), so their
+font sizes are the printed sizes. Nothing here writes files: the report's figures are
+written by ``report/build.py``.
 
 Examples
 --------
@@ -35,11 +39,12 @@ True
 >>> plt.close(artists.figure)
 """
 
-from .common import DPI, V_LIMITS_MV, default_current
+from .common import DPI, PAGE_WIDTH_IN, V_LIMITS_MV, default_current
 from .fi import plot_fi_curve, plot_fi_examples
-from .galleries import (COMPARISON_KEYS, COMPARISON_SETTINGS, plot_gallery_2003,
-                        plot_gallery_2004, plot_numerics_comparison, plot_phase_plane_examples)
+from .galleries import plot_gallery_2003, plot_gallery_2004, plot_phase_plane_examples
+from .numerics import COMPARISON_KEYS, COMPARISON_SETTINGS, plot_numerics_comparison
 from .phase import PhaseArtists, plot_phase_plane
+from .portraits import Portrait, plot_phase_portraits, plot_vector_field
 from .traces import TraceArtists, plot_stimulus, plot_trace
 
 __all__ = [
@@ -54,6 +59,10 @@ __all__ = [
     "plot_phase_plane_examples",
     "plot_fi_curve",
     "plot_fi_examples",
+    "plot_phase_portraits",
+    "plot_vector_field",
+    "Portrait",
+    "PAGE_WIDTH_IN",
     "default_current",
     "V_LIMITS_MV",
     "DPI",

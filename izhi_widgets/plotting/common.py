@@ -21,12 +21,16 @@ from matplotlib.figure import Figure
 
 from ..result import SimulationResult
 
-__all__ = ["V_LIMITS_MV", "DPI", "default_current", "pyplot", "current_axes", "pyplot_figure"]
+__all__ = ["V_LIMITS_MV", "DPI", "PAGE_WIDTH_IN", "default_current", "pyplot", "current_axes",
+           "pyplot_figure", "stop_time_ms", "thin_trace"]
 
 #: The v axis shows this window unless the data leave it.
 V_LIMITS_MV = (-90.0, 40.0)
 #: Resolution of the report's PNG files.
 DPI = 130
+#: Width of the report's figures: the text width of an A4 page with 18 mm margins, so a
+#: figure prints at its own size and its font sizes (7-9 pt) are the printed sizes.
+PAGE_WIDTH_IN = 6.85
 
 TRACE_COLOR = "k"
 U_COLOR = "tab:blue"
@@ -172,3 +176,68 @@ def nice_length(duration_ms: float) -> float:
         if length <= duration_ms / 4.0:
             return float(length)
     return duration_ms / 4.0
+
+
+def stop_time_ms(result: SimulationResult) -> float | None:
+    """When a runaway run was stopped (None for a run that was not).
+
+    The engine freezes a diverged neuron at the start of the step after the spike
+    ceiling (or the state cap) was reached; its ``message`` says when ("... by t = 158.68
+    ms ..."). Without a time in the message, the step after the last spike.
+
+    Examples
+    --------
+    >>> from izhi_widgets import PRESETS, simulate
+    >>> stop_time_ms(simulate(PRESETS["A"])) is None
+    True
+    >>> r = simulate(PRESETS["T"], numerics="rk4", dt_ms=0.01)
+    >>> r.diverged, stop_time_ms(r)
+    (True, 158.68)
+    """
+    if not result.diverged:
+        return None
+    import re
+
+    found = re.search(r"t = ([-+0-9.eE]+) ms", result.message or "")
+    if found:
+        return float(found.group(1))
+    spikes = np.asarray(result.spike_times_ms, dtype=float)
+    return float(spikes[-1] + result.dt_ms) if spikes.size else float(result.t_ms[0])
+
+
+def thin_trace(t: np.ndarray, y: np.ndarray, max_points: int = 4000
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """``(t, y)`` reduced to about ``max_points`` samples that draw the same line.
+
+    Min-max decimation: the samples are cut into ``max_points // 2`` bins, and each bin
+    keeps its lowest and highest sample in time order, so every spike peak and trough
+    survives. Used to keep vector figures of fine-step runs (35 000 samples at 0.01 ms)
+    small. Arrays of at most ``max_points`` samples are returned unchanged.
+
+    Examples
+    --------
+    >>> t = np.arange(10_000.0); y = np.zeros_like(t); y[5_003] = 30.0
+    >>> tt, yy = thin_trace(t, y, 100)
+    >>> len(tt) <= 100, float(yy.max()), float(tt[yy.argmax()])
+    (True, 30.0, 5003.0)
+    """
+    t, y = np.asarray(t, dtype=float), np.asarray(y, dtype=float)
+    n = len(t)
+    if n <= max_points or max_points < 4:
+        return t, y
+    bins = max_points // 2
+    edges = np.linspace(0, n, bins + 1).astype(int)
+    keep = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        if hi <= lo:
+            continue
+        seg = y[lo:hi]
+        finite = np.isfinite(seg)
+        if not finite.any():
+            keep.append(lo)
+            continue
+        i_min = lo + int(np.nanargmin(np.where(finite, seg, np.nan)))
+        i_max = lo + int(np.nanargmax(np.where(finite, seg, np.nan)))
+        keep.extend(sorted({i_min, i_max}))
+    idx = np.asarray(keep, dtype=int)
+    return t[idx], y[idx]

@@ -2,8 +2,11 @@
 
 * `plot_gallery_2004`: Fig. 1 of Izhikevich (2004), the 20 features A–T;
 * `plot_gallery_2003`: the cell types of Fig. 2 of Izhikevich (2003);
-* `plot_phase_plane_examples`: phase planes of a few presets above their traces;
-* `plot_numerics_comparison`: presets under the published scheme vs Brian2's integrators.
+* `plot_phase_plane_examples`: phase planes of a few presets above their traces.
+
+The galleries are drawn at the report's page width (`PAGE_WIDTH_IN`), so their font sizes
+are the printed sizes. `_trace_panel` and `_draw_trace` (a runaway run is drawn only up
+to where it was stopped) are shared with `izhi_widgets.plotting.numerics`.
 
 Each takes the runs it draws (a sequence or a mapping key -> result); without them it asks
 `izhi_widgets.experiments` for the presets' runs (one batched run per setting). Each
@@ -25,12 +28,13 @@ from __future__ import annotations
 import math
 from typing import Mapping, Sequence
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..presets import PRESETS, Preset
+from ..presets import PRESETS
 from ..result import SimulationResult
-from .common import TRACE_COLOR, nice_length, pyplot_figure
+from .common import PAGE_WIDTH_IN, TRACE_COLOR, nice_length, pyplot_figure, stop_time_ms, thin_trace
 from .phase import plot_phase_plane
 from .traces import plot_stimulus
 
@@ -38,9 +42,7 @@ __all__ = [
     "plot_gallery_2004",
     "plot_gallery_2003",
     "plot_phase_plane_examples",
-    "plot_numerics_comparison",
-    "COMPARISON_KEYS",
-    "COMPARISON_SETTINGS",
+    "SUBTHRESHOLD_INSETS",
 ]
 
 
@@ -63,57 +65,161 @@ def _as_mapping(keys: Sequence[str], results) -> dict[str, SimulationResult]:
     return dict(zip(keys, results))
 
 
-def _trace_panel(fig: Figure, cell, result: SimulationResult, preset: Preset, title: str, *,
-                 right_title: str = "", scale_bar: bool = True, v_axis: bool = False,
-                 time_axis: bool = False, title_size: float = 9.0,
-                 right_size: float | None = None) -> tuple[Axes, Axes]:
-    """One gallery panel: the v trace (black) above the stimulus cartoon."""
-    sub = cell.subgridspec(2, 1, height_ratios=(4.2, 1.0), hspace=0.06)
+#: Subthreshold insets of the 2004 gallery: key -> (t0, t1) of the zoomed window (ms) and
+#: the inset's place in the panel (axes fraction x0, y0, width, height).
+SUBTHRESHOLD_INSETS: dict[str, tuple[tuple[float, float], tuple[float, float, float, float]]] = {
+    "J": ((29.0, 200.0), (0.30, 0.5, 0.70, 0.5)),
+    "K": ((20.0, 332.0), (0.02, 0.5, 0.74, 0.5)),
+}
+
+
+def _nice_mv(span: float) -> float:
+    """A round voltage scale-bar length of about a third of ``span`` mV."""
+    for length in (50, 20, 10, 5, 2, 1, 0.5, 0.2, 0.1):
+        if length <= span / 2.5:
+            return float(length)
+    return 0.1
+
+
+def _subthreshold_inset(ax: Axes, result: SimulationResult, window: tuple[float, float],
+                        place: tuple[float, float, float, float], fontsize: float) -> Axes:
+    """A zoom of v(t) in ``window`` drawn inside ``ax``, with its own mV scale bar.
+
+    The data fill the lower part of the inset; the label and the bar sit above them.
+    """
+    t = np.asarray(result.t_ms)
+    v = np.asarray(result.v_mV)
+    sel = (t >= window[0]) & (t <= window[1])
+    inset = ax.inset_axes(place)
+    inset.plot(t[sel], v[sel], color=TRACE_COLOR, lw=0.6)
+    lo, hi = float(v[sel].min()), float(v[sel].max())
+    span = max(hi - lo, 0.5)
+    inset.set_xlim(window)
+    inset.set_ylim(lo - 0.08 * span, hi + 0.75 * span)
+    inset.set_xticks([])
+    inset.set_yticks([])
+    for spine in inset.spines.values():
+        spine.set_color("0.6")
+        spine.set_linewidth(0.5)
+    length = _nice_mv(span)
+    x = window[0] + 0.5 * (window[1] - window[0])
+    top = hi + 0.68 * span
+    inset.plot([x, x], [top - length, top], color="k", lw=1.2, solid_capstyle="butt")
+    inset.text(x + 0.02 * (window[1] - window[0]), top - 0.5 * length, f"{length:g} mV",
+               ha="left", va="center", fontsize=fontsize)
+    inset.text(0.03, 0.95, "zoom", transform=inset.transAxes, ha="left", va="top",
+               fontsize=fontsize, color="0.4")
+    return inset
+
+
+def _draw_trace(ax: Axes, result: SimulationResult, *, lw: float = 0.6,
+                max_points: int = 4000) -> float | None:
+    """v(t) of ``result`` on ``ax``; a runaway run only up to where it was stopped.
+
+    Returns the stop time of a run stopped as runaway (None otherwise); the stretch after
+    it is shaded, not drawn as a trace, because the model did not produce it.
+    """
+    t = np.asarray(result.t_ms, dtype=float)
+    v = np.asarray(result.v_mV, dtype=float)
+    stop = stop_time_ms(result)
+    if stop is not None:
+        keep = t <= stop
+        t, v = t[keep], v[keep]
+    t, v = thin_trace(t, v, max_points)
+    ax.plot(t, v, color=TRACE_COLOR, lw=lw, solid_joinstyle="miter")
+    if stop is not None:
+        ax.axvspan(stop, result.duration_ms, color="tab:red", alpha=0.08, lw=0)
+    return stop
+
+
+def _trace_panel(fig: Figure, cell, result: SimulationResult, title: str, *,
+                 right_title: str = "", x_max: float | None = None, scale_bar: bool = True,
+                 bar_ms: float | None = None, v_axis: bool = False, time_axis: bool = False,
+                 title_size: float = 7.5, small: float = 6.5, cartoon_ratio: float = 0.26
+                 ) -> tuple[Axes, Axes]:
+    """One gallery panel: the v trace (black) above the input cartoon.
+
+    ``x_max`` sets a common time axis (default: the run's duration); ``bar_ms`` the time
+    scale bar's length (default: a round quarter of the axis).
+    """
+    x_max = float(result.duration_ms if x_max is None else x_max)
+    sub = cell.subgridspec(2, 1, height_ratios=(1.0, cartoon_ratio), hspace=0.05)
     ax = fig.add_subplot(sub[0])
     cartoon = fig.add_subplot(sub[1], sharex=ax)
-    ax.plot(result.t_ms, result.v_mV, color=TRACE_COLOR, lw=0.7, solid_joinstyle="miter")
-    ax.set_xlim(0.0, result.duration_ms)
-    ax.set_ylim(-95.0, 35.0)
-    ax.set_title(title, loc="left", fontsize=title_size, pad=2)
+    stop = _draw_trace(ax, result)
+    ax.set_xlim(0.0, x_max)
+    ax.set_ylim(-95.0, 38.0)
+    ax.set_title(title, loc="left", fontsize=title_size, pad=1.5)
     if right_title:
-        ax.set_title(right_title, loc="right", pad=2, color="0.3",
-                     fontsize=title_size - 1.5 if right_size is None else right_size)
-    if result.diverged:
-        ax.text(0.99, 0.04, "runaway: stopped at the spike ceiling", transform=ax.transAxes,
-                ha="right", va="bottom", fontsize=title_size - 2, color="tab:red")
-    plot_stimulus(result.stimulus, result.duration_ms, cartoon, dt_ms=result.dt_ms, bare=True)
-    cartoon.set_xlim(0.0, result.duration_ms)
+        ax.set_title(right_title, loc="right", pad=1.5, color="0.3", fontsize=small)
+    if stop is not None:
+        ax.text(0.99, 0.04, f"runaway: stopped at {stop:.4g} ms", transform=ax.transAxes,
+                ha="right", va="bottom", fontsize=small, color="tab:red")
+    plot_stimulus(result.stimulus, result.duration_ms, cartoon, dt_ms=result.dt_ms, bare=True,
+                  linewidth=0.8)
+    cartoon.set_xlim(0.0, x_max)
     if v_axis:
         ax.spines[["top", "right", "bottom"]].set_visible(False)
         ax.set_yticks([-80, -40, 0, 30])
-        ax.tick_params(axis="y", labelsize=7, length=2, pad=1)
+        ax.tick_params(axis="y", labelsize=small, length=2, pad=1)
         ax.tick_params(axis="x", bottom=False, labelbottom=False)
-        ax.set_ylabel("v (mV)", fontsize=7, labelpad=1)
+        ax.set_ylabel("v (mV)", fontsize=small, labelpad=1)
     else:
         ax.set_axis_off()
     if time_axis:
         cartoon.set_axis_on()
         cartoon.spines[["top", "right", "left"]].set_visible(False)
         cartoon.set_yticks([])
-        cartoon.tick_params(axis="x", labelsize=7, length=2, pad=1)
-        cartoon.set_xlabel("time (ms)", fontsize=7, labelpad=1)
+        cartoon.tick_params(axis="x", labelsize=small, length=2, pad=1)
+        cartoon.set_xlabel("time (ms)", fontsize=small, labelpad=1)
     elif scale_bar:
-        cartoon.set_ylim(-1.05, 1.15)
-        length = nice_length(result.duration_ms)
-        x1 = result.duration_ms
-        cartoon.plot([x1 - length, x1], [-0.75, -0.75], color="k", lw=1.5,
+        cartoon.set_ylim(-1.25, 1.15)
+        length = nice_length(x_max) if bar_ms is None else bar_ms
+        cartoon.plot([x_max - length, x_max], [-0.85, -0.85], color="k", lw=1.2,
                      solid_capstyle="butt")
-        cartoon.text(x1 - length - 0.01 * result.duration_ms, -0.75, f"{length:g} ms",
-                     ha="right", va="center", fontsize=6.5)
+        cartoon.text(x_max - length - 0.015 * x_max, -0.85, f"{length:g} ms",
+                     ha="right", va="center", fontsize=small)
     return ax, cartoon
+
+
+def _mv_scale_bar(ax: Axes, length: float = 50.0, *, fontsize: float = 6.0) -> None:
+    """A vertical bar of ``length`` mV just left of a trace panel, labelled beside it."""
+    from matplotlib.transforms import ScaledTranslation
+
+    def left_by(points: float):  # x: the axes' left edge shifted by points; y: in mV
+        return ax.get_yaxis_transform() + ScaledTranslation(-points / 72.0, 0.0,
+                                                            ax.figure.dpi_scale_trans)
+
+    y0 = -30.0
+    ax.plot([0.0, 0.0], [y0, y0 + length], color="k", lw=1.2, solid_capstyle="butt",
+            clip_on=False, transform=left_by(3.0))
+    ax.text(0.0, y0 + 0.5 * length, f"{length:g} mV", ha="right", va="center", rotation=90,
+            fontsize=fontsize, transform=left_by(5.0), clip_on=False)
+
+
+def _level_text(result: SimulationResult) -> str:
+    """The input's range for a cartoon label: its lowest and highest value."""
+    current = np.asarray(result.I if len(result.I) else
+                         result.stimulus.current(np.asarray(result.t_ms)), dtype=float)
+    lo, hi = float(np.min(current)), float(np.max(current))
+    if abs(hi - lo) < 1e-12:
+        return f"I = {hi:.3g}"
+    return f"I: {lo:.3g} to {hi:.3g}"
+
+
+def _params_text(result: SimulationResult) -> str:
+    p = result.params
+    return f"a {p.a:g}, b {p.b:g}, c {p.c:g}, d {p.d:g}"
 
 
 def plot_gallery_2004(results: Sequence[SimulationResult] | Mapping[str, SimulationResult] | None = None
                       ) -> Figure:
-    """Fig. 1 of Izhikevich (2004): the 20 features A-T in a 5 x 4 grid.
+    """Fig. 1 of Izhikevich (2004): the 20 features A-T in a 5 x 4 grid, at print size.
 
     Each panel: the letter and feature name, the v trace in black (the paper's scale:
-    -95 to 35 mV in every panel), the input cartoon beneath it and a time scale bar.
+    -95 to 35 mV in every panel; a 50 mV bar in panel A), the input cartoon beneath it
+    (with its I = 0 line and its range in the model's units), and a time scale bar. J and K,
+    whose feature is subthreshold, get a zoomed inset with its own mV bar.
 
     Parameters
     ----------
@@ -131,27 +237,35 @@ def plot_gallery_2004(results: Sequence[SimulationResult] | Mapping[str, Simulat
     >>> import matplotlib.pyplot as plt
     >>> from izhi_widgets.experiments import preset_results
     >>> fig = plot_gallery_2004(preset_results())
-    >>> len(fig.axes)
-    40
+    >>> len(fig.axes), sum(len(ax.child_axes) for ax in fig.axes)  # and J's, K's insets
+    (40, 2)
     >>> plt.close(fig)
     """
     keys = [k for k, p in PRESETS.items() if p.group == "2004"]
     found = _results_for(keys, results)
-    fig = pyplot_figure((11.0, 10.6))
-    grid = fig.add_gridspec(5, 4, left=0.02, right=0.985, top=0.935, bottom=0.015,
-                            hspace=0.32, wspace=0.1)
+    fig = pyplot_figure((PAGE_WIDTH_IN, 7.4))
+    grid = fig.add_gridspec(5, 4, left=0.035, right=0.995, top=0.975, bottom=0.005,
+                            hspace=0.3, wspace=0.08)
     for k, key in enumerate(keys):
         preset = PRESETS[key]
-        _trace_panel(fig, grid[k // 4, k % 4], found[key], preset,
-                     f"({key}) {preset.name}")
-    fig.suptitle("Izhikevich (2004), Fig. 1: the 20 neuro-computational features "
-                 "(published scheme, Brian2)", fontsize=11, y=0.985)
+        ax, cartoon = _trace_panel(fig, grid[k // 4, k % 4], found[key],
+                                   f"({key}) {preset.name}")
+        cartoon.text(0.0, 0.98, _level_text(found[key]), transform=cartoon.transAxes,
+                     ha="left", va="bottom", fontsize=5.8, color="0.35")
+        if k == 0:
+            _mv_scale_bar(ax)
+        if key in SUBTHRESHOLD_INSETS:
+            window, place = SUBTHRESHOLD_INSETS[key]
+            _subthreshold_inset(ax, found[key], window, place, 5.8)
     return fig
 
 
 def plot_gallery_2003(results: Sequence[SimulationResult] | Mapping[str, SimulationResult] | None = None
                       ) -> Figure:
-    """The cell types of Izhikevich (2003), Fig. 2: eight v traces with names and parameters.
+    """The cell types of Izhikevich (2003), Fig. 2: eight v traces on one time scale.
+
+    Every panel spans the longest protocol (LTS, 250 ms) with the same 50 ms bar, so the
+    firing rates compare at a glance; the name and ``a, b, c, d`` head each panel.
 
     Parameters
     ----------
@@ -168,24 +282,26 @@ def plot_gallery_2003(results: Sequence[SimulationResult] | Mapping[str, Simulat
     --------
     >>> import matplotlib.pyplot as plt
     >>> fig = plot_gallery_2003()
-    >>> fig.axes[0].get_title(loc="left")
-    'RS: regular spiking'
+    >>> fig.axes[0].get_title(loc="left"), [float(x) for x in fig.axes[0].get_xlim()]
+    ('RS: regular spiking', [0.0, 250.0])
     >>> plt.close(fig)
     """
     keys = [k for k, p in PRESETS.items() if p.group == "2003"]
     found = _results_for(keys, results)
-    fig = pyplot_figure((10.0, 8.6))
-    grid = fig.add_gridspec(4, 2, left=0.02, right=0.985, top=0.925, bottom=0.015,
-                            hspace=0.36, wspace=0.08)
+    x_max = max(found[k].duration_ms for k in keys)
+    fig = pyplot_figure((PAGE_WIDTH_IN, 4.3))
+    grid = fig.add_gridspec(4, 2, left=0.035, right=0.995, top=0.96, bottom=0.005,
+                            hspace=0.32, wspace=0.06)
     for k, key in enumerate(keys):
         preset = PRESETS[key]
-        p = preset.params
-        _trace_panel(fig, grid[k // 2, k % 2], found[key], preset,
-                     f"{key.replace('_', ' ')}: {preset.name}",
-                     right_title=f"a {p.a:g}, b {p.b:g}, c {p.c:g}, d {p.d:g}",
-                     title_size=10.0, right_size=8.0)
-    fig.suptitle("Izhikevich (2003), Fig. 2: cortical and thalamic cell types "
-                 "(published scheme, Brian2)", fontsize=11.5, y=0.985)
+        ax, cartoon = _trace_panel(fig, grid[k // 2, k % 2], found[key],
+                                   f"{key.replace('_', ' ')}: {preset.name}",
+                                   x_max=x_max, bar_ms=50.0, title_size=8.0)
+        cartoon.text(0.0, 0.98, f"{_params_text(found[key])};  {_level_text(found[key])}",
+                     transform=cartoon.transAxes, ha="left", va="bottom", fontsize=6.2,
+                     color="0.3")
+        if k == 0:
+            _mv_scale_bar(ax)
     return fig
 
 
@@ -244,79 +360,4 @@ def plot_phase_plane_examples(keys: Sequence[str] = ("A", "C", "P", "K"),
                    frameon=False, bbox_to_anchor=(0.5, 0.0))
     fig.suptitle("Phase planes of four presets (published scheme): the trajectory with the "
                  "nullclines at the run's median current", fontsize=11, y=1 - 0.12 / height)
-    return fig
-
-
-#: Presets of the numerics comparison: the ones whose behaviour the step changes most.
-COMPARISON_KEYS = ("I", "P", "Q", "T")
-#: Columns of the numerics comparison: the published scheme, euler and rk4 at 0.01 ms.
-COMPARISON_SETTINGS: tuple[tuple[str, float | None], ...] = (
-    ("published", None), ("euler", 0.01), ("rk4", 0.01))
-
-
-def plot_numerics_comparison(keys: Sequence[str] = COMPARISON_KEYS,
-                             settings: Sequence[tuple[str, float | None]] = COMPARISON_SETTINGS,
-                             results: Sequence[Mapping[str, SimulationResult]] | None = None
-                             ) -> Figure:
-    """Presets under the published scheme vs Brian2's ``euler`` / ``rk4`` at a fine step.
-
-    One row per preset, one column per ``(numerics, dt_ms)`` setting (``dt_ms=None``: the
-    preset's own step); each panel states the spike count and first spike.
-
-    Parameters
-    ----------
-    keys : sequence of str
-        Preset keys (rows).
-    settings : sequence of (numerics, dt_ms)
-        The columns.
-    results : sequence of mappings key -> SimulationResult, optional
-        One mapping per setting. Default: the presets run under each setting
-        (`izhi_widgets.experiments.preset_results`).
-
-    Returns
-    -------
-    Figure
-        A new pyplot figure.
-
-    Examples
-    --------
-    >>> import matplotlib.pyplot as plt
-    >>> fig = plot_numerics_comparison(["I"], [("published", None), ("rk4", 0.01)])
-    >>> fig.axes[0].get_title(loc="right")
-    '1 spike, first at 26.6 ms (step 0.2 ms)'
-    >>> plt.close(fig)
-    """
-    keys, settings = list(keys), list(settings)
-    if results is None:
-        from ..experiments import preset_results
-
-        columns = [preset_results(keys, numerics, dt) for numerics, dt in settings]
-    else:
-        if len(results) != len(settings):
-            raise ValueError(f"expected {len(settings)} mappings of results (one per setting), "
-                             f"got {len(results)}")
-        columns = [_as_mapping(keys, found) for found in results]
-    height = 2.5 * len(keys) + 0.6
-    fig = pyplot_figure((4.0 * len(settings), height))
-    grid = fig.add_gridspec(len(keys), len(settings), left=0.06, right=0.99,
-                            top=1 - 0.95 / height, bottom=0.05, hspace=0.75, wspace=0.1)
-    for col, ((numerics, dt), found) in enumerate(zip(settings, columns)):
-        head = ("published scheme (paper's step)" if dt is None
-                else f"Brian2 {numerics}, dt = {dt:g} ms")
-        box = grid[0, col].get_position(fig)
-        fig.text(0.5 * (box.x0 + box.x1), 1 - 0.12 / height, head, ha="center", va="top",
-                 fontsize=11.5, weight="bold")
-        for row, key in enumerate(keys):
-            res = found[key]
-            preset = PRESETS[key]
-            n = res.n_spikes
-            first = f", first at {res.spike_times_ms[0]:.4g} ms" if n else ""
-            step = f" (step {res.dt_ms:g} ms)" if dt is None else ""
-            _trace_panel(fig, grid[row, col], res, preset, "",
-                         right_title=f"{n} spike{'s' if n != 1 else ''}{first}{step}",
-                         scale_bar=False, v_axis=col == 0, time_axis=True, title_size=9.5)
-            if col == 0:
-                box = grid[row, 0].get_position(fig)
-                fig.text(0.01, box.y1 + 0.32 / height, f"({key}) {preset.name}", ha="left",
-                         va="bottom", fontsize=10.5, weight="bold")
     return fig

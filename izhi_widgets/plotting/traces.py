@@ -178,7 +178,8 @@ def plot_trace(result: SimulationResult, axes: Axes | Sequence[Axes] | None = No
 
 def plot_stimulus(stimulus: Stimulus, duration_ms: float, ax: Axes | None = None, *,
                   dt_ms: float | None = None, normalize: bool = True, bare: bool = True,
-                  color: str = CARTOON_COLOR, linewidth: float = 1.0) -> Line2D:
+                  zero_line: bool = True, color: str = CARTOON_COLOR,
+                  linewidth: float = 1.0) -> Line2D:
     """A small drawing of the input current, like the cartoons under the paper's traces.
 
     Parameters
@@ -192,11 +193,15 @@ def plot_stimulus(stimulus: Stimulus, duration_ms: float, ax: Axes | None = None
         Sampling step (the run's step shows exactly what the model saw). Default: 4000
         samples over the span.
     normalize : bool
-        Scale the current to [0, 1] between its own minimum and maximum, so a 5-unit dip
-        from 80 (presets S, T) is as visible as a step from 0 to 14; a constant input is a
-        flat line. False draws the current in its own units.
+        Scale the current to [0, 1] over the range spanned by the current *and zero*, so
+        the sign and the true proportions show: a hyperpolarising pulse goes below the
+        zero line, and the 80 -> 75 window of presets S and T is a small dip from a high
+        level (not a step from nothing). An input that is 0 throughout is a flat line at
+        0. False draws the current in its own units.
     bare : bool
         Hide the axes' frame and ticks (the cartoon style).
+    zero_line : bool
+        Draw I = 0 as a thin dotted line.
     color, linewidth : matplotlib line style.
 
     Returns
@@ -209,20 +214,32 @@ def plot_stimulus(stimulus: Stimulus, duration_ms: float, ax: Axes | None = None
     >>> from izhi_widgets import PRESETS
     >>> ax = Figure().add_subplot()
     >>> line = plot_stimulus(PRESETS["S"].stimulus, 350.0, ax, dt_ms=0.5)
-    >>> float(line.get_ydata().min()), float(line.get_ydata().max())
+    >>> float(line.get_ydata().min()), float(line.get_ydata().max())   # 75 / 80
+    (0.9375, 1.0)
+    >>> line = plot_stimulus(PRESETS["M"].stimulus, 200.0, ax, dt_ms=0.2)
+    >>> float(line.get_ydata().min()), float(line.get_ydata().max())   # -15, then 0
     (0.0, 1.0)
     """
     if ax is None:
         ax = current_axes()
     step = dt_ms if dt_ms is not None else duration_ms / 4000.0
     t = time_grid(duration_ms, step)
-    current = stimulus.current(t)
+    current = np.asarray(stimulus.current(t), dtype=float)
+    zero = 0.0
     if normalize:
-        lo, hi = float(np.min(current)), float(np.max(current))
-        y = (current - lo) / (hi - lo) if hi - lo > 1e-12 else np.zeros_like(current)
+        lo = min(0.0, float(np.min(current)))
+        hi = max(0.0, float(np.max(current)))
+        if hi - lo > 1e-12:
+            y = (current - lo) / (hi - lo)
+            zero = -lo / (hi - lo)
+        else:
+            y = np.zeros_like(current)
         ax.set_ylim(-0.15, 1.15)
     else:
         y = current
+    if zero_line:
+        ax.plot([0.0, duration_ms], [zero, zero], color="0.6", lw=0.5, ls=(0, (1, 1.5)),
+                zorder=0)
     (line,) = ax.plot(t, y, color=color, lw=linewidth, solid_joinstyle="miter")
     ax.set_xlim(0.0, duration_ms)
     if bare:
