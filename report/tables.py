@@ -113,21 +113,41 @@ def overshoot_table(ctx: BuildContext) -> str:
 
 
 def brian2_listing(ctx: BuildContext | None = None) -> str:
-    """The source of the compact Brian2 function, or a marked placeholder if it is absent.
+    """The compact Brian2 model: the lines `izhikevich_group` builds its group from
+    (`model_code`, the one place they are written), and how a researcher uses it.
 
-    Read with `inspect.getsource` from `LISTING_MODULE` at build time, so the report
-    always shows the code as it is.
+    Generated from the module at build time, so the report shows the code as it is.
     """
     try:
         module = importlib.import_module(LISTING_MODULE)
-        function = getattr(module, LISTING_FUNCTION)
+        model_code = module.model_code
     except (ImportError, AttributeError):
         return ("> **Placeholder.** The listing of `izhikevich_group` appears here once "
-                f"`{LISTING_MODULE}` exists: the build reads it with `inspect.getsource` "
-                "each time it runs.")
-    source = inspect.getsource(function).rstrip()
+                f"`{LISTING_MODULE}` exists.")
+    published, ode = model_code("published"), model_code("rk4")
     path = module.__name__.replace(".", "/") + ".py"
-    return f"*Listing 1. `{LISTING_FUNCTION}` as it is in `{path}`.*\n\n```python\n{source}\n```"
+    lines = [
+        "# The paper's scheme (numerics='published'): plain variables, updated in order",
+        "# before the threshold (v with the old u, then u with the NEW v).",
+        f'eqs = """\n{published.equations}\nI : volt/second  # the input\n"""',
+        "group = NeuronGroup(n, eqs, threshold=" + repr(published.threshold)
+        + ", reset=" + repr(published.reset) + ", dt=0.25*ms)",
+        f'group.run_regularly("""\n{published.update}\n""", when="groups")',
+        "",
+        "# Brian2's integrators (numerics='euler' or 'rk4'): the same model as ODEs.",
+        f'eqs = """\n{ode.equations}\nI : volt/second\n"""',
+        "group = NeuronGroup(n, eqs, threshold=" + repr(ode.threshold) + ", reset="
+        + repr(ode.reset) + ", method='rk4')",
+        "",
+        "# In practice: one call, then connect, monitor and run in your own network",
+        f"from izhi_widgets.{LISTING_FUNCTION.join(['brian2_model import ', ''])}",
+        "group = izhikevich_group(3, a=0.02, b=0.2, c=[-65, -55, -50], d=[8, 4, 2], I=10,",
+        "                         dt=0.25)",
+    ]
+    body = "\n".join(lines)
+    return (f"*Listing 1. The compact model: the lines of `{path}` (`model_code`, written "
+            f"once; `{LISTING_FUNCTION}` and the app's \"show code\" both use them).*\n\n"
+            f"```python\n{body}\n```")
 
 
 def scheme_listing(ctx: BuildContext | None = None, key: str = "A") -> str:
