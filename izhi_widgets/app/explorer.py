@@ -42,6 +42,8 @@ from .exports import CSV_NAME, PNG_NAME, csv_text
 from .layout import CSS
 from .panels import ControlsColumn, StatusArea
 from .state import DEFAULT_PRESET, PanelState
+from .excitability_view import ExcitabilityView
+from .phase_view import PhasePlaneView
 from .views import BaseView, CodeView, SpikesView, TracesView, copyable
 
 __all__ = ["Explorer", "DOM_CLASSES"]
@@ -113,8 +115,10 @@ class Explorer:
         self.controls = Controls(self._on_change, self._on_preset, self._on_kind)
         self.bridge = BrowserBridge(self._on_page)
         self.traces = TracesView(simulate(PRESETS[DEFAULT_PRESET]), hidpi=hidpi)
-        self.views: list[BaseView] = [self.traces, SpikesView(),
-                                      CodeView(self.bridge.download), *views]
+        self.views: list[BaseView] = [self.traces, PhasePlaneView(), ExcitabilityView(),
+                                      SpikesView(), CodeView(self.bridge.download), *views]
+        for view in self.views:
+            view.attach(self.request)
         self._build()
         self.views[0].set_shown(True)
         self._show(self.controller.run(state))
@@ -221,6 +225,28 @@ class Explorer:
         else:
             c.choices[key].widget.value = value
         return self.controller.last
+
+    def view(self, title: str) -> BaseView:
+        """The view whose tab is called ``title``."""
+        return next(v for v in self.views if v.title == title)
+
+    def show_view(self, title: str) -> BaseView:
+        """Select the tab ``title`` (its view renders now) and return the view."""
+        self.tabs.selected_index = [v.title for v in self.views].index(title)
+        return self.view(title)
+
+    @_guarded
+    def request(self, **changes: Any) -> ViewModel:
+        """Apply changes asked for by a view, as if typed (``v0=-60, u0=-12`` from a click
+        on the phase plane; ``a=..., b=...`` from a map cell; ``kicks=((t, dv), ...)``)."""
+        draft = self.controls.draft()
+        for key, value in changes.items():
+            draft[key] = value
+        vm = self.controller.submit(draft, self._progress)
+        if not vm.stale:
+            self.controls.set(self.controller.draft())
+        self._show(vm)
+        return vm
 
     def update(self) -> ViewModel:
         """Read the controls, simulate and redraw (what every control change calls)."""

@@ -51,6 +51,15 @@ class BaseView:
         self.widget: W.Widget | None = None
         self.renders = 0
         self._pending: ViewModel | None = None
+        self._request: Callable[..., object] | None = None
+
+    def attach(self, request: Callable[..., object]) -> None:
+        """Give the view a way to change the panel's state (``request(v0=..., u0=...)``)."""
+        self._request = request
+
+    def request(self, **changes) -> None:
+        if self._request is not None:
+            self._request(**changes)
 
     def build(self) -> W.Widget:
         if self.widget is None:

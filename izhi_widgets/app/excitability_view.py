@@ -1,0 +1,125 @@
+"""The Excitability tab: where the rest ends, and how firing starts.
+
+Left, the bifurcation diagram: the equilibria v* against a constant current I (stable
+solid, unstable dashed), the bifurcation of the rest marked, and the range of v on the
+spiking branch (its minimum; the peak) from the F–I runs. Right, the F–I curve: the
+steady-state and first-interval rates of independent runs, dense near onset, an up and a
+down staircase (hysteresis shows as a gap), and for class 1 the √(I − I0) fit. The class
+verdict and its reason are written below. Depends on the parameters and numerics only
+(not on the stimulus), so it recomputes only when those change — and only while shown.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+import numpy as np
+
+from ..dynamics.bifurcation import equilibrium_branches
+from ..dynamics.excitability import excitability_class, fi_curve
+from .canvas import _canvas_class
+from .controller import ViewModel
+from .controls import dom
+from .views import BaseView
+
+__all__ = ["ExcitabilityView"]
+
+
+class ExcitabilityView(BaseView):
+    """Bifurcation diagram and F–I curve of the parameters on screen."""
+
+    title = "Excitability"
+    css = "izhi-excitability-view"
+    SIZE_PX = (900, 420)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._key: tuple | None = None
+        self.fi = None
+        self.verdict = None
+
+    def _build(self) -> W.Widget:
+        from ipympl.backend_nbagg import FigureManager
+        from matplotlib.figure import Figure
+
+        w, h = self.SIZE_PX
+        fig = Figure(figsize=(w / 80, h / 80), dpi=80, facecolor="white")
+        self.canvas = _canvas_class()(fig)
+        self._manager = FigureManager(self.canvas, num=id(self) % 100000)
+        self.canvas._size = (float(w), float(h))
+        self.canvas.add_class("izhi-excitability-figure")
+        self.fig = fig
+        self.ax_bif = fig.add_axes((0.07, 0.13, 0.4, 0.77))
+        self.ax_fi = fig.add_axes((0.57, 0.13, 0.4, 0.77))
+        self.text = dom(W.HTML(layout=W.Layout(width="100%")), "izhi-excitability-text")
+        return W.VBox([self.canvas, self.text], layout=W.Layout(width="100%"))
+
+    def render(self, vm: ViewModel) -> None:
+        if vm.result is None:
+            return
+        state = vm.state
+        key = (state.params(), state.numerics, state.dt, state.v0)
+        if key == self._key:
+            return
+        self._key = key
+        params = state.params()
+        self.text.value = "<div class='izhi-muted'>computing the F–I curve…</div>"
+        self.fi = fi_curve(params, dt_ms=state.dt, numerics=state.numerics, v0_mV=state.v0,
+                           duration_ms=1000.0)
+        self.verdict = excitability_class(params, self.fi)
+        self._draw(params)
+        self.text.value = self._text()
+
+    def _draw(self, params) -> None:
+        fi, ax_b, ax_f = self.fi, self.ax_bif, self.ax_fi
+        for ax in (ax_b, ax_f):
+            ax.clear()
+            ax.spines[["top", "right"]].set_visible(False)
+            ax.tick_params(labelsize=8)
+        currents = np.linspace(fi.currents[0], fi.currents[-1], 400)
+        br = equilibrium_branches(params, currents)
+        for v, stable in ((br.v_low, br.stable_low), (br.v_high, br.stable_high)):
+            ax_b.plot(currents, np.where(stable, v, np.nan), "k-", lw=1.8)
+            ax_b.plot(currents, np.where(~stable, v, np.nan), "k--", lw=1.0)
+        firing = np.nan_to_num(fi.rates_hz) > 0
+        ax_b.plot(fi.currents[firing], fi.v_min_mV[firing], ".", color="tab:red", ms=4,
+                  label="spiking: min v")
+        ax_b.plot(fi.currents[firing], fi.v_max_mV[firing], ".", color="tab:orange", ms=4,
+                  label="spiking: max v (the peak)")
+        bif = fi.bifurcation
+        if bif is not None:
+            ax_b.plot([bif.I], [bif.v_mV], "o", mfc="white", mec="tab:purple", mew=2, ms=9,
+                      label=f"{bif.kind} at I = {bif.I:.4g}")
+            ax_f.axvline(bif.I, color="tab:purple", lw=1, ls=":", label="bifurcation")
+        ax_b.plot([], [], "k-", label="stable equilibrium")
+        ax_b.plot([], [], "k--", label="unstable equilibrium")
+        ax_b.set_xlabel("constant current I", fontsize=9)
+        ax_b.set_ylabel("v (mV)", fontsize=9)
+        ax_b.set_title("equilibria and the spiking branch", fontsize=10, loc="left")
+        ax_b.legend(fontsize=7, loc="lower left", framealpha=0.85)
+        ax_f.plot(fi.currents, fi.rates_hz, "o", ms=3, color="k", label="steady state")
+        ax_f.plot(fi.currents, fi.first_rates_hz, ".", ms=3, color="0.6",
+                  label="first interval")
+        if fi.up_rates_hz is not None:
+            ax_f.step(fi.up_currents, fi.up_rates_hz, where="mid", color="tab:blue", lw=1,
+                      label="sweep up")
+            ax_f.step(fi.up_currents, fi.down_rates_hz, where="mid", color="tab:red", lw=1,
+                      ls="--", label="sweep down")
+        if fi.sqrt_fit is not None and self.verdict.value == 1:
+            k, i0 = fi.sqrt_fit
+            xs = np.linspace(i0, fi.currents[-1], 200)
+            ax_f.plot(xs, k * np.sqrt(np.clip(xs - i0, 0, None)), color="tab:green", lw=1,
+                      label=f"{k:.3g}·√(I − {i0:.3g})")
+        ax_f.set_xlabel("step current I", fontsize=9)
+        ax_f.set_ylabel("rate (Hz)", fontsize=9)
+        ax_f.set_title(f"F–I curve: class {self.verdict.value}", fontsize=10, loc="left")
+        ax_f.legend(fontsize=7, loc="upper left", framealpha=0.85)
+        self.canvas.draw()
+
+    def _text(self) -> str:
+        fi, verdict = self.fi, self.verdict
+        hyst = (" The down sweep keeps firing below where the rest is lost: bistability "
+                "(hysteresis)." if fi.hysteresis else "")
+        return (f"<div><b>Class {verdict.value} excitable.</b> {html.escape(verdict.reason)}"
+                f"{html.escape(hyst)}</div>")
