@@ -21,7 +21,7 @@ from ..dynamics.excitability import excitability_class, fi_curve
 from .canvas import _canvas_class
 from .controller import ViewModel
 from .controls import dom
-from .views import BaseView
+from .views import BaseView, fit_figure
 
 __all__ = ["ExcitabilityView"]
 
@@ -54,6 +54,10 @@ class ExcitabilityView(BaseView):
         self.ax_fi = fig.add_axes((0.57, 0.13, 0.4, 0.77))
         self.text = dom(W.HTML(layout=W.Layout(width="100%")), "izhi-excitability-text")
         return W.VBox([self.canvas, self.text], layout=W.Layout(width="100%"))
+
+    def fit(self, width_px: float) -> None:
+        if self.widget is not None and fit_figure(self.canvas, self.fig, width_px, 420 / 900):
+            self.canvas.draw()
 
     def render(self, vm: ViewModel) -> None:
         if vm.result is None:

@@ -312,6 +312,8 @@ class Explorer:
         # On a tall enough page keep the whole figure on screen: below the main column's
         # top, the readouts and the tab bar (~110 px) come first.
         budget = info.height - min(info.top, 400) - 120 if info.height >= 600 else 0
+        for view in self.views[1:]:
+            view.fit(info.width - 40)
         if info.width and self.traces.figure.fit(info.width - 8, budget):
             vm = self.controller.last
             if vm is not None and vm.result is not None:

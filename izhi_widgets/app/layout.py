@@ -57,6 +57,10 @@ CSS = """
 .izhi-app .izhi-table th, .izhi-app .izhi-table td { padding: 2px 10px; text-align: right;
   border-bottom: 1px solid #eee; }
 .izhi-app .jupyter-matplotlib-figure { max-width: 100%; }
+/* ipympl draws a resize grip whenever the kernel is connected (it sets "resizable" from
+   the connection): cover it, and catch the drag, with a blank corner (it is figure margin) */
+.izhi-app .jupyter-matplotlib-canvas-div::after { content: ""; position: absolute; right: 0;
+  bottom: 0; width: 24px; height: 24px; background: white; z-index: 3; cursor: default; }
 </style>
 """
 

@@ -23,7 +23,7 @@ from .controller import ViewModel
 from .controls import dom
 from .fields import format_value
 from .state import MAX_KICKS
-from .views import BaseView
+from .views import BaseView, fit_figure
 
 __all__ = ["PhasePlaneView"]
 
@@ -37,7 +37,7 @@ class PhasePlaneView(BaseView):
 
     title = "Phase plane"
     css = "izhi-phase-view"
-    SIZE_PX = (640, 480)
+    SIZE_PX = (760, 480)
 
     def __init__(self) -> None:
         super().__init__()
@@ -58,7 +58,7 @@ class PhasePlaneView(BaseView):
         self.canvas._size = (float(w), float(h))
         self.canvas.add_class("izhi-phase-figure")
         self.fig = fig
-        self.ax = fig.add_axes((0.1, 0.1, 0.86, 0.84))
+        self.ax = fig.add_axes((0.1, 0.1, 0.62, 0.84))
         ax = self.ax
         self.quiver = None
         (self.trajectory,) = ax.plot([], [], color="k", lw=0.8, label="trajectory", zorder=3)
@@ -74,7 +74,8 @@ class PhasePlaneView(BaseView):
         ax.set_xlabel("v (mV)")
         ax.set_ylabel("u")
         ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(loc="upper left", fontsize=8, framealpha=0.85)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False,
+                  borderaxespad=0.0)
         self.canvas.mpl_connect("button_press_event", self._on_click)
 
         self.time = dom(W.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.25,
@@ -148,6 +149,10 @@ class PhasePlaneView(BaseView):
         self.request(kicks=kicks)
 
     # ----- drawing ----------------------------------------------------------------------
+    def fit(self, width_px: float) -> None:
+        if self.widget is not None and fit_figure(self.canvas, self.fig, width_px, 480 / 760):
+            self.canvas.draw()
+
     def render(self, vm: ViewModel) -> None:
         if vm.result is None:
             return
