@@ -1,0 +1,1 @@
+"""Dynamical analyses of the Izhikevich model."""
