@@ -23,8 +23,10 @@ from .bifurcation import Bifurcation, EquilibriumBranches, bifurcation_current, 
 from .excitability import Excitability, FISweep, excitability_class, fi_curve
 from .geometry import (FixedPoint, fixed_points, jacobian, oscillation_period_ms, separatrix,
                        vector_field)
+from .maps import PAPER_MAPS, MapCancelled, PatternMap, label_colors, pattern_map
 
 __all__ = ["fixed_points", "FixedPoint", "separatrix", "vector_field", "jacobian",
            "oscillation_period_ms", "bifurcation_current", "Bifurcation",
            "equilibrium_branches", "EquilibriumBranches", "excitability_class", "Excitability",
-           "fi_curve", "FISweep"]
+           "fi_curve", "FISweep", "pattern_map", "PatternMap", "MapCancelled", "label_colors",
+           "PAPER_MAPS"]
