@@ -120,6 +120,27 @@ def _full_items() -> list[WarmItem]:
                                      bucket_steps(fi_steps), False), "full", "F-I curves"))
     items += [WarmItem(EngineSpec(numerics, bucket_neurons(runs), bucket_steps(steps), record),
                        "full", why) for numerics, runs, steps, record, why in TEST_BATCHES]
+    items += _dynamics_items()
+    return items
+
+
+def _dynamics_items() -> list[WarmItem]:
+    """The dynamics tabs: the F–I curve of a panel run (recorded; its staircases, spikes
+    only) and the pattern maps' chunks for runs of up to 2048 steps."""
+    from .dynamics.excitability import MAX_CURRENTS, default_currents, fi_curve
+    from .dynamics.maps_run import chunk_size
+    from .params import IzhikevichParams
+
+    fi = inspect.signature(fi_curve).parameters
+    steps = math.floor(fi["duration_ms"].default / fi["dt_ms"].default + 1e-9) + 1
+    runs = min(MAX_CURRENTS, len(default_currents(IzhikevichParams())))
+    sweep = math.floor(20_000.0 / fi["dt_ms"].default) + 1
+    items = [WarmItem(EngineSpec("published", bucket_neurons(runs), bucket_steps(steps), True),
+                      "full", "excitability tab: F-I runs"),
+             WarmItem(EngineSpec("published", bucket_neurons(2), bucket_steps(sweep), False),
+                      "full", "excitability tab: up and down sweeps")]
+    items += [WarmItem(EngineSpec("published", chunk_size(n), bucket_steps(n), False), "full",
+                       "pattern maps") for n in (1024, 2048)]
     return items
 
 

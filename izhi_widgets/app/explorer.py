@@ -43,6 +43,7 @@ from .layout import CSS
 from .panels import ControlsColumn, StatusArea
 from .state import DEFAULT_PRESET, PanelState
 from .excitability_view import ExcitabilityView
+from .map_view import PatternMapView
 from .phase_view import PhasePlaneView
 from .views import BaseView, CodeView, SpikesView, TracesView, copyable
 
@@ -116,7 +117,8 @@ class Explorer:
         self.bridge = BrowserBridge(self._on_page)
         self.traces = TracesView(simulate(PRESETS[DEFAULT_PRESET]), hidpi=hidpi)
         self.views: list[BaseView] = [self.traces, PhasePlaneView(), ExcitabilityView(),
-                                      SpikesView(), CodeView(self.bridge.download), *views]
+                                      PatternMapView(), SpikesView(),
+                                      CodeView(self.bridge.download), *views]
         for view in self.views:
             view.attach(self.request)
         self._build()

@@ -844,3 +844,45 @@ def test_excitability_view_gives_g_class_1_and_h_class_2(ex):
     renders = view.renders
     ex.controls.designer.shape.value = "step"  # the stimulus does not change this view
     assert view._key is not None and view.renders == renders + 1
+
+
+# ---------------------------------------------------------------------------------------
+# the pattern map tab
+
+
+def test_pattern_map_of_the_panel_runs_draws_hovers_and_loads_a_cell(ex):
+    from types import SimpleNamespace
+
+    ex.controls.preset.widget.value = "RS"
+    view = ex.show_view("Pattern map")
+    assert view.pm is None  # maps run on request only
+    view.x_axis.value, view.y_axis.value = "c", "d"
+    for box, (lo, hi, n) in ((view.x_box, ("-65", "-50", "4")), (view.y_box, ("2", "8", "3"))):
+        box["lo"].value, box["hi"].value, box["n"].value = lo, hi, n
+    view.start(wait=True)
+    pm = view.pm
+    assert pm.labels.shape == (3, 4) and view.runs == 1
+    assert "12 cells" in view.status.value
+    from izhi_widgets.analysis import classify
+
+    assert str(pm.labels[0, 0]) == classify(pm.result(0, 0)).label
+    legend = [t.get_text() for t in view.ax.get_legend().get_texts()]
+    assert set(legend) == set(pm.labels.ravel())
+    assert any(t.get_text() == "RS" for t in view.ax.texts)  # the preset placed on its cell
+    view._on_move(SimpleNamespace(inaxes=view.ax, xdata=-50.2, ydata=2.1))
+    assert "c = -50, d = 2" in _text(view.hover.value)
+    assert str(pm.labels[0, 3]) in _text(view.hover.value)
+    view._on_click(SimpleNamespace(inaxes=view.ax, xdata=-50.2, ydata=2.1))
+    assert ex.state.c == -50.0 and ex.state.d == 2.0 and ex.result.params.c == -50.0
+    assert float(ex.controls.params["c"].box.widget.value) == -50.0
+
+
+def test_pattern_map_bad_axes_get_a_message(ex):
+    view = ex.show_view("Pattern map")
+    view.x_box["n"].value = "2.5"
+    view.start(wait=True)
+    assert "n must be a whole number" in view.status.value and view.pm is None
+    view.x_box["n"].value = "4"
+    view.x_box["lo"].value = "-500"
+    view.start(wait=True)
+    assert "c" in _text(view.status.value) and view.pm is None

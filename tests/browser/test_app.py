@@ -575,3 +575,37 @@ def test_excitability_tab_shows_class_1_for_g(open_app):
         "() => document.querySelector('.izhi-excitability-text').innerText.includes('Class 2')",
         timeout=60_000)
     assert _png_of(app, ".izhi-excitability-figure") != png0
+
+
+@pytest.mark.parametrize("width", [1400, 1024])
+def test_pattern_map_tab_runs_and_a_click_loads_the_cell(browser, voila_server, width):
+    from voila_harness import App, new_context
+
+    context = new_context(browser, viewport={"width": width, "height": 900})
+    app = App(context.new_page(), voila_server.url)
+    try:
+        app.open("?preset=RS")
+        page = app.page
+        _open_tab(app, "Pattern map")
+        page.locator(".izhi-map-run").first.wait_for(state="visible", timeout=30_000)
+        for css, value in (("izhi-map-x-n", "8"), ("izhi-map-y-n", "6")):
+            app.set_field(css, value)
+        page.locator(".izhi-map-run").first.click()
+        page.wait_for_function(
+            "() => document.querySelector('.izhi-map-status').innerText.includes('48 cells')",
+            timeout=90_000)
+        app.settle()
+        page.screenshot(path=str(ARTIFACTS / f"view-map-{width}.png"))
+        c0, d0 = app.slider_value("c"), app.slider_value("d")
+        canvas = page.locator(".izhi-map-figure canvas").last
+        box = canvas.bounding_box()
+        run0 = app.run_number()
+        # the map's axes span 9-71 % of the width and 11-93 % of the height
+        page.mouse.click(box["x"] + box["width"] * 0.66, box["y"] + box["height"] * 0.2)
+        app.wait_run_after(run0)
+        assert (app.slider_value("c"), app.slider_value("d")) != (c0, d0)
+        assert app.slider_value("c") > -55 and app.slider_value("d") > 6  # upper right
+        assert "c=" in app.page.url
+    finally:
+        app.close()
+        context.close()
