@@ -20,7 +20,8 @@ The plan (`warm_plan`) is computed from what the code runs:
       (`izhi_widgets.sensitivity.SETTINGS`; its first setting is the figures' gallery);
     * the F–I curves at `izhi_widgets.experiments.fi_curve`'s defaults, batched as
       `izhi_widgets.plotting.plot_fi_examples` runs them;
-    * `TEST_BATCHES`: the few batch shapes only the test suite runs.
+    * `TEST_BATCHES`: the few batch shapes only the test suite runs;
+    * the dynamics tabs: F–I runs and sweeps, the pattern maps' chunks.
 
 Command line::
 
@@ -34,7 +35,7 @@ Examples
  EngineSpec(numerics='published', n_neurons=1, n_steps=2048, record=True)]
 >>> plan = warm_plan("full")
 >>> len(plan), plan[0].tier, plan[-1].tier
-(41, 'essential', 'full')
+(44, 'essential', 'full')
 """
 
 from __future__ import annotations
