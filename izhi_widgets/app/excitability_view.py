@@ -101,7 +101,7 @@ class ExcitabilityView(BaseView):
         ax_b.set_xlabel("constant current I", fontsize=9)
         ax_b.set_ylabel("v (mV)", fontsize=9)
         ax_b.set_title("equilibria and the spiking branch", fontsize=10, loc="left")
-        ax_b.legend(fontsize=7, loc="lower left", framealpha=0.85)
+        ax_b.legend(fontsize=7, loc="center right", framealpha=0.85)
         ax_f.plot(fi.currents, fi.rates_hz, "o", ms=3, color="k", label="steady state")
         ax_f.plot(fi.currents, fi.first_rates_hz, ".", ms=3, color="0.6",
                   label="first interval")

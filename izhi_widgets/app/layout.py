@@ -58,7 +58,10 @@ CSS = """
   border-bottom: 1px solid #eee; }
 .izhi-app .jupyter-matplotlib-figure { max-width: 100%; }
 /* ipympl draws a resize grip whenever the kernel is connected (it sets "resizable" from
-   the connection): cover it, and catch the drag, with a blank corner (it is figure margin) */
+   the connection), on its top canvas (which also draws zoom boxes, unused here): that
+   canvas is transparent but still takes the clicks, and a blank corner (figure margin)
+   catches the grip's drag */
+.izhi-app .jupyter-matplotlib-canvas-div canvas + canvas { opacity: 0; }
 .izhi-app .jupyter-matplotlib-canvas-div::after { content: ""; position: absolute; right: 0;
   bottom: 0; width: 24px; height: 24px; background: white; z-index: 3; cursor: default; }
 </style>
