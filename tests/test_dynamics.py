@@ -162,3 +162,27 @@ def test_vector_field_points_along_the_flow():
     V, U, dV, dU = vector_field(p, 0.0, np.linspace(-80, -40, 5), np.linspace(-20, 0, 4))
     assert V.shape == (4, 5)
     assert np.all(np.sign(dV) == np.sign(p.k2 * V**2 + p.k1 * V + p.k0 - U))
+
+
+def test_dynamics_figures_draw_what_they_say():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from izhi_widgets.plotting.dynamics import (plot_bifurcation, plot_fi_sweep,
+                                                plot_phase_instrument)
+
+    fig, (a1, a2, a3) = plt.subplots(1, 3)
+    try:
+        art = plot_phase_instrument(PRESETS["K"].params, 0.0, simulate(PRESETS["K"]), a1)
+        assert {"separatrix", "stable focus", "saddle", "trajectory", "flow"} <= set(art)
+        lines = plot_bifurcation(PRESETS["G"].params, ax=a2, currents=np.linspace(0, 4, 41))
+        labels = [line.get_label() for line in lines]
+        assert "saddle-node at I = 2.25" in labels
+        fi = fi_curve(PRESETS["G"].params, v0_mV=-60, sweeps=False)
+        drawn = plot_fi_sweep(fi, a3)
+        assert any(str(d.get_label()).startswith("6.") or "√" in str(d.get_label())
+                   for d in drawn)
+    finally:
+        plt.close(fig)

@@ -14,10 +14,9 @@ from __future__ import annotations
 import html
 
 import ipywidgets as W
-import numpy as np
 
-from ..dynamics.bifurcation import equilibrium_branches
 from ..dynamics.excitability import excitability_class, fi_curve
+from ..plotting.dynamics import plot_bifurcation, plot_fi_sweep
 from .canvas import _canvas_class
 from .controller import ViewModel
 from .controls import dom
@@ -76,49 +75,15 @@ class ExcitabilityView(BaseView):
         self.text.value = self._text()
 
     def _draw(self, params) -> None:
-        fi, ax_b, ax_f = self.fi, self.ax_bif, self.ax_fi
-        for ax in (ax_b, ax_f):
+        for ax in (self.ax_bif, self.ax_fi):
             ax.clear()
-            ax.spines[["top", "right"]].set_visible(False)
             ax.tick_params(labelsize=8)
-        currents = np.linspace(fi.currents[0], fi.currents[-1], 400)
-        br = equilibrium_branches(params, currents)
-        for v, stable in ((br.v_low, br.stable_low), (br.v_high, br.stable_high)):
-            ax_b.plot(currents, np.where(stable, v, np.nan), "k-", lw=1.8)
-            ax_b.plot(currents, np.where(~stable, v, np.nan), "k--", lw=1.0)
-        firing = np.nan_to_num(fi.rates_hz) > 0
-        ax_b.plot(fi.currents[firing], fi.v_min_mV[firing], ".", color="tab:red", ms=4,
-                  label="spiking: min v")
-        ax_b.plot(fi.currents[firing], fi.v_max_mV[firing], ".", color="tab:orange", ms=4,
-                  label="spiking: max v (the peak)")
-        bif = fi.bifurcation
-        if bif is not None:
-            ax_b.plot([bif.I], [bif.v_mV], "o", mfc="white", mec="tab:purple", mew=2, ms=9,
-                      label=f"{bif.kind} at I = {bif.I:.4g}")
-            ax_f.axvline(bif.I, color="tab:purple", lw=1, ls=":", label="bifurcation")
-        ax_b.plot([], [], "k-", label="stable equilibrium")
-        ax_b.plot([], [], "k--", label="unstable equilibrium")
-        ax_b.set_xlabel("constant current I", fontsize=9)
-        ax_b.set_ylabel("v (mV)", fontsize=9)
-        ax_b.set_title("equilibria and the spiking branch", fontsize=10, loc="left")
-        ax_b.legend(fontsize=7, loc="center right", framealpha=0.85)
-        ax_f.plot(fi.currents, fi.rates_hz, "o", ms=3, color="k", label="steady state")
-        ax_f.plot(fi.currents, fi.first_rates_hz, ".", ms=3, color="0.6",
-                  label="first interval")
-        if fi.up_rates_hz is not None:
-            ax_f.step(fi.up_currents, fi.up_rates_hz, where="mid", color="tab:blue", lw=1,
-                      label="sweep up")
-            ax_f.step(fi.up_currents, fi.down_rates_hz, where="mid", color="tab:red", lw=1,
-                      ls="--", label="sweep down")
-        if fi.sqrt_fit is not None and self.verdict.value == 1:
-            k, i0 = fi.sqrt_fit
-            xs = np.linspace(i0, fi.currents[-1], 200)
-            ax_f.plot(xs, k * np.sqrt(np.clip(xs - i0, 0, None)), color="tab:green", lw=1,
-                      label=f"{k:.3g}·√(I − {i0:.3g})")
-        ax_f.set_xlabel("step current I", fontsize=9)
-        ax_f.set_ylabel("rate (Hz)", fontsize=9)
-        ax_f.set_title(f"F–I curve: class {self.verdict.value}", fontsize=10, loc="left")
-        ax_f.legend(fontsize=7, loc="upper left", framealpha=0.85)
+        plot_bifurcation(params, self.fi, self.ax_bif)
+        self.ax_bif.set_title("equilibria and the spiking branch", fontsize=10, loc="left")
+        self.ax_bif.legend(fontsize=7, loc="center right", framealpha=0.85)
+        plot_fi_sweep(self.fi, self.ax_fi, fit=self.verdict.value == 1)
+        self.ax_fi.set_title(f"F–I curve: class {self.verdict.value}", fontsize=10, loc="left")
+        self.ax_fi.legend(fontsize=7, loc="upper left", framealpha=0.85)
         self.canvas.draw()
 
     def _text(self) -> str:

@@ -15,10 +15,9 @@ import logging
 import threading
 
 import ipywidgets as W
-import numpy as np
 
-from ..dynamics.maps import PAPER_MAPS, MapCancelled, label_colors, pattern_map
-from ..presets import PRESETS
+from ..dynamics.maps import PAPER_MAPS, MapCancelled, pattern_map
+from ..plotting.dynamics import plot_pattern_map
 from .canvas import _canvas_class
 from .controller import ViewModel
 from .controls import dom
@@ -188,39 +187,9 @@ class PatternMapView(BaseView):
 
     # ----- drawing ------------------------------------------------------------------------
     def _draw(self) -> None:
-        from matplotlib.colors import ListedColormap
-        from matplotlib.patches import Patch
-
-        pm, ax = self.pm, self.ax
-        ax.clear()
-        colors = label_colors()
-        present = sorted(set(pm.labels.ravel()))
-        index = {label: k for k, label in enumerate(present)}
-        codes = np.vectorize(index.get)(pm.labels)
-        cmap = ListedColormap([colors.get(label, "#cccccc") for label in present])
-        dx = (pm.x[1] - pm.x[0]) / 2 if len(pm.x) > 1 else 0.5
-        dy = (pm.y[1] - pm.y[0]) / 2 if len(pm.y) > 1 else 0.5
-        ax.imshow(codes, origin="lower", aspect="auto", interpolation="nearest", cmap=cmap,
-                  vmin=-0.5, vmax=len(present) - 0.5,
-                  extent=(pm.x[0] - dx, pm.x[-1] + dx, pm.y[0] - dy, pm.y[-1] + dy))
-        xname, yname = pm.x_name, pm.y_name
-        off_axes = [k for k in "abcd" if k not in (xname, yname)]
-        for key, preset in PRESETS.items():
-            px, py = _value(preset, xname), _value(preset, yname)
-            same = all(abs(getattr(preset.params, k) - getattr(pm.base, k)) < 1e-9
-                       for k in off_axes)
-            if px is None or py is None or not same:  # only presets that live in this plane
-                continue
-            if pm.x[0] - dx <= px <= pm.x[-1] + dx and pm.y[0] - dy <= py <= pm.y[-1] + dy:
-                ax.plot([px], [py], "o", ms=5, mfc="white", mec="k", zorder=4)
-                ax.annotate(key, (px, py), xytext=(4, 3), textcoords="offset points",
-                            fontsize=8, zorder=5)
-        ax.set_xlabel(xname, fontsize=10)
-        ax.set_ylabel(yname, fontsize=10)
-        ax.set_title("firing pattern of each cell (classifier)", fontsize=10, loc="left")
-        ax.legend(handles=[Patch(facecolor=colors.get(lab, "#cccccc"), label=lab)
-                           for lab in present], loc="upper left", bbox_to_anchor=(1.02, 1.0),
-                  fontsize=8, frameon=False, borderaxespad=0.0)
+        self.ax.clear()
+        plot_pattern_map(self.pm, self.ax)
+        self.ax.set_title("firing pattern of each cell (classifier)", fontsize=10, loc="left")
         self.canvas.draw()
 
     def _cell(self, event):
@@ -251,7 +220,3 @@ class PatternMapView(BaseView):
         self.request(**changes)
 
 
-def _value(preset, name: str) -> float | None:
-    if name in "abcd":
-        return float(getattr(preset.params, name))
-    return None
