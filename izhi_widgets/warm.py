@@ -20,7 +20,8 @@ The plan (`warm_plan`) is computed from what the code runs:
       (`izhi_widgets.sensitivity.SETTINGS`; its first setting is the figures' gallery);
     * the F–I curves at `izhi_widgets.experiments.fi_curve`'s defaults, batched as
       `izhi_widgets.plotting.plot_fi_examples` runs them;
-    * `TEST_BATCHES`: the few batch shapes only the test suite runs.
+    * `TEST_BATCHES`: the few batch shapes only the test suite runs;
+    * the dynamics tabs: F–I runs and sweeps, the pattern maps' chunks.
 
 Command line::
 
@@ -34,7 +35,7 @@ Examples
  EngineSpec(numerics='published', n_neurons=1, n_steps=2048, record=True)]
 >>> plan = warm_plan("full")
 >>> len(plan), plan[0].tier, plan[-1].tier
-(41, 'essential', 'full')
+(44, 'essential', 'full')
 """
 
 from __future__ import annotations
@@ -120,6 +121,27 @@ def _full_items() -> list[WarmItem]:
                                      bucket_steps(fi_steps), False), "full", "F-I curves"))
     items += [WarmItem(EngineSpec(numerics, bucket_neurons(runs), bucket_steps(steps), record),
                        "full", why) for numerics, runs, steps, record, why in TEST_BATCHES]
+    items += _dynamics_items()
+    return items
+
+
+def _dynamics_items() -> list[WarmItem]:
+    """The dynamics tabs: the F–I curve of a panel run (recorded; its staircases, spikes
+    only) and the pattern maps' chunks for runs of up to 2048 steps."""
+    from .dynamics.excitability import MAX_CURRENTS, default_currents, fi_curve
+    from .dynamics.maps_run import chunk_size
+    from .params import IzhikevichParams
+
+    fi = inspect.signature(fi_curve).parameters
+    steps = math.floor(fi["duration_ms"].default / fi["dt_ms"].default + 1e-9) + 1
+    runs = min(MAX_CURRENTS, len(default_currents(IzhikevichParams())))
+    sweep = math.floor(20_000.0 / fi["dt_ms"].default) + 1
+    items = [WarmItem(EngineSpec("published", bucket_neurons(runs), bucket_steps(steps), True),
+                      "full", "excitability tab: F-I runs"),
+             WarmItem(EngineSpec("published", bucket_neurons(2), bucket_steps(sweep), False),
+                      "full", "excitability tab: up and down sweeps")]
+    items += [WarmItem(EngineSpec("published", chunk_size(n), bucket_steps(n), False), "full",
+                       "pattern maps") for n in (1024, 2048)]
     return items
 
 

@@ -177,7 +177,8 @@ class PanelController:
                 errors["stim"] = str(exc)
         if errors:
             return None, errors
-        state = PanelState(stim=stim, **values)
+        state = PanelState(stim=stim, kicks=tuple(draft.get("kicks", self.state.kicks)),
+                           **values)
         try:
             state.check()
         except ValueError as exc:

@@ -42,6 +42,9 @@ from .exports import CSV_NAME, PNG_NAME, csv_text
 from .layout import CSS
 from .panels import ControlsColumn, StatusArea
 from .state import DEFAULT_PRESET, PanelState
+from .excitability_view import ExcitabilityView
+from .map_view import PatternMapView
+from .phase_view import PhasePlaneView
 from .views import BaseView, CodeView, SpikesView, TracesView, copyable
 
 __all__ = ["Explorer", "DOM_CLASSES"]
@@ -113,8 +116,11 @@ class Explorer:
         self.controls = Controls(self._on_change, self._on_preset, self._on_kind)
         self.bridge = BrowserBridge(self._on_page)
         self.traces = TracesView(simulate(PRESETS[DEFAULT_PRESET]), hidpi=hidpi)
-        self.views: list[BaseView] = [self.traces, SpikesView(),
+        self.views: list[BaseView] = [self.traces, PhasePlaneView(), ExcitabilityView(),
+                                      PatternMapView(), SpikesView(),
                                       CodeView(self.bridge.download), *views]
+        for view in self.views:
+            view.attach(self.request)
         self._build()
         self.views[0].set_shown(True)
         self._show(self.controller.run(state))
@@ -222,6 +228,28 @@ class Explorer:
             c.choices[key].widget.value = value
         return self.controller.last
 
+    def view(self, title: str) -> BaseView:
+        """The view whose tab is called ``title``."""
+        return next(v for v in self.views if v.title == title)
+
+    def show_view(self, title: str) -> BaseView:
+        """Select the tab ``title`` (its view renders now) and return the view."""
+        self.tabs.selected_index = [v.title for v in self.views].index(title)
+        return self.view(title)
+
+    @_guarded
+    def request(self, **changes: Any) -> ViewModel:
+        """Apply changes asked for by a view, as if typed (``v0=-60, u0=-12`` from a click
+        on the phase plane; ``a=..., b=...`` from a map cell; ``kicks=((t, dv), ...)``)."""
+        draft = self.controls.draft()
+        for key, value in changes.items():
+            draft[key] = value
+        vm = self.controller.submit(draft, self._progress)
+        if not vm.stale:
+            self.controls.set(self.controller.draft())
+        self._show(vm)
+        return vm
+
     def update(self) -> ViewModel:
         """Read the controls, simulate and redraw (what every control change calls)."""
         start = time.perf_counter()
@@ -286,6 +314,8 @@ class Explorer:
         # On a tall enough page keep the whole figure on screen: below the main column's
         # top, the readouts and the tab bar (~110 px) come first.
         budget = info.height - min(info.top, 400) - 120 if info.height >= 600 else 0
+        for view in self.views[1:]:
+            view.fit(info.width - 40)
         if info.width and self.traces.figure.fit(info.width - 8, budget):
             vm = self.controller.last
             if vm is not None and vm.result is not None:

@@ -57,6 +57,13 @@ CSS = """
 .izhi-app .izhi-table th, .izhi-app .izhi-table td { padding: 2px 10px; text-align: right;
   border-bottom: 1px solid #eee; }
 .izhi-app .jupyter-matplotlib-figure { max-width: 100%; }
+/* ipympl draws a resize grip whenever the kernel is connected (it sets "resizable" from
+   the connection), on its top canvas (which also draws zoom boxes, unused here): that
+   canvas is transparent but still takes the clicks, and a blank corner (figure margin)
+   catches the grip's drag */
+.izhi-app .jupyter-matplotlib-canvas-div canvas + canvas { opacity: 0; }
+.izhi-app .jupyter-matplotlib-canvas-div::after { content: ""; position: absolute; right: 0;
+  bottom: 0; width: 24px; height: 24px; background: white; z-index: 3; cursor: default; }
 </style>
 """
 

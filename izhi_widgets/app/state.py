@@ -36,11 +36,13 @@ from ..params import IzhikevichParams
 from ..presets import PRESETS, Preset
 from ..result import time_grid
 from ..limits import MAX_SAMPLES
-from ..stimulus import Stimulus, stimulus_from_dict
+from ..stimulus import Step, Stimulus, Sum, stimulus_from_dict
+from ..validation import check_number
 from .fields import PANEL_FIELDS, parse_number
 from .legacy import legacy_stimulus
 
 __all__ = ["PanelState", "DEFAULT_PRESET", "encode_state", "decode_state", "read_query",
+           "parse_kicks", "MAX_KICKS",
            "MAX_QUERY_CHARS", "MAX_STIM_JSON_CHARS", "QUERY_KEYS"]
 
 DEFAULT_PRESET = "A"
@@ -49,7 +51,10 @@ MAX_QUERY_CHARS = 4000
 MAX_STIM_JSON_CHARS = 2500
 #: Query keys in the order they are written.
 QUERY_KEYS = ("preset", "a", "b", "c", "d", "k1", "k0", "recovery", "v0", "u0", "duration",
-              "dt", "numerics", "stim")
+              "dt", "numerics", "stim", "kicks")
+#: Most kicks a state may hold, and the largest one (mV).
+MAX_KICKS = 20
+MAX_KICK_MV = 200.0
 _NUMBER_KEYS = ("a", "b", "c", "d", "k1", "k0", "v0", "u0", "duration", "dt")
 
 
@@ -75,6 +80,7 @@ class PanelState:
     dt: float = 0.25
     numerics: str = "published"
     stim: Stimulus | None = None
+    kicks: tuple[tuple[float, float], ...] = ()
 
     @classmethod
     def from_preset(cls, key: str) -> "PanelState":
@@ -98,8 +104,15 @@ class PanelState:
                                                   recovery=self.recovery)
 
     def stimulus(self) -> Stimulus:
-        """The stimulus on screen (the preset's protocol or the designed one)."""
-        return self.preset_obj.stimulus if self.stim is None else self.stim
+        """The stimulus on screen (the preset's protocol or the designed one), plus the
+        kicks: each ``(t, dv)`` is one step-long pulse of ``dv / dt`` at the grid time
+        nearest ``t``, so the scheme adds exactly ``dv`` to v there."""
+        base = self.preset_obj.stimulus if self.stim is None else self.stim
+        if not self.kicks:
+            return base
+        pulses = [Step(dv / self.dt, (round(t / self.dt) - 0.5) * self.dt,
+                       (round(t / self.dt) + 0.5) * self.dt) for t, dv in self.kicks]
+        return Sum((base, *pulses))
 
     @property
     def initial_u(self) -> float:
@@ -119,6 +132,7 @@ class PanelState:
             PANEL_FIELDS[key].parse(getattr(self, key))
         if self.u0 is not None:
             PANEL_FIELDS["u0"].parse(self.u0)
+        _check_kicks(self.kicks, self.duration)
         if self.stim is not None and not isinstance(self.stim, Stimulus):
             raise ValueError(f"stimulus must be a Stimulus, got {type(self.stim).__name__}")
         self.params()  # cross-field checks (c below the peak)
@@ -162,6 +176,9 @@ def encode_state(state: PanelState) -> str:
         if key == "stim":
             text = json.dumps(value.to_dict(), separators=(",", ":"), allow_nan=False)
             pairs.append((key, text))
+        elif key == "kicks":
+            pairs.append((key, ",".join(f"{_number_text(t)}:{_number_text(dv)}"
+                                        for t, dv in value)))
         elif key == "u0" and value is None:
             pairs.append((key, "rest"))
         elif key in _NUMBER_KEYS:
@@ -207,9 +224,40 @@ def _read_stim(text: str) -> Stimulus:
         raise ValueError(text if text.startswith("stim") else f"stim: {text}"[:200]) from None
 
 
+def _check_kicks(kicks: Any, duration: float) -> tuple[tuple[float, float], ...]:
+    if not isinstance(kicks, tuple) or len(kicks) > MAX_KICKS:
+        raise ValueError(f"kicks: at most {MAX_KICKS} (t, dv) pairs")
+    for t, dv in kicks:
+        check_number("kick time (ms)", t, 0.0, duration, unit="ms")
+        check_number("kick dv (mV)", dv, -MAX_KICK_MV, MAX_KICK_MV, unit="mV")
+    return kicks
+
+
+def parse_kicks(text: str) -> tuple[tuple[float, float], ...]:
+    """``"t:dv,t:dv"`` (ms : mV) strictly into pairs sorted by time ('' -> no kicks).
+
+    >>> parse_kicks("50:5, 20:-3")
+    ((20.0, -3.0), (50.0, 5.0))
+    """
+    if not isinstance(text, str) or len(text) > 40 * MAX_KICKS:
+        raise ValueError("kicks: give t:dv pairs such as 50:5, 120:-3")
+    pairs = []
+    for k, item in enumerate([i for i in text.split(",") if i.strip()], 1):
+        parts = item.split(":")
+        if len(parts) != 2:
+            raise ValueError(f"kicks: pair {k} ({item.strip()[:20]!r}) is not t:dv")
+        pairs.append((parse_number("kick time (ms)", parts[0]),
+                      parse_number("kick dv (mV)", parts[1])))
+    if len(pairs) > MAX_KICKS:
+        raise ValueError(f"kicks: at most {MAX_KICKS} (t, dv) pairs")
+    return tuple(sorted(pairs))
+
+
 def _read_value(key: str, text: str) -> Any:
     if key == "stim":
         return _read_stim(text)
+    if key == "kicks":
+        return parse_kicks(text)
     if key == "u0" and text == "rest":
         return None
     if key in _NUMBER_KEYS:

@@ -23,7 +23,7 @@ from .controls import dom
 from .controller import ViewModel
 from .exports import SCRIPT_NAME, grid_time_text, script_text
 
-__all__ = ["View", "BaseView", "TracesView", "SpikesView", "CodeView"]
+__all__ = ["View", "BaseView", "TracesView", "SpikesView", "CodeView", "fit_figure"]
 
 
 @runtime_checkable
@@ -51,6 +51,15 @@ class BaseView:
         self.widget: W.Widget | None = None
         self.renders = 0
         self._pending: ViewModel | None = None
+        self._request: Callable[..., object] | None = None
+
+    def attach(self, request: Callable[..., object]) -> None:
+        """Give the view a way to change the panel's state (``request(v0=..., u0=...)``)."""
+        self._request = request
+
+    def request(self, **changes) -> None:
+        if self._request is not None:
+            self._request(**changes)
 
     def build(self) -> W.Widget:
         if self.widget is None:
@@ -71,6 +80,9 @@ class BaseView:
             vm, self._pending = self._pending, None
             self.render(vm)
             self.renders += 1
+
+    def fit(self, width_px: float) -> None:
+        """Size the view to a main column of ``width_px`` (views with a figure override)."""
 
     def _build(self) -> W.Widget:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -218,3 +230,17 @@ class CodeView(BaseView):
             return
         self.code = script_text(vm.state)
         self.box.value = copyable(self.code, "izhi-code-text", rows=28)
+
+
+def fit_figure(canvas, fig, width_px: float, aspect: float, *, lo: int = 360,
+               hi: int = 1100) -> bool:
+    """Resize a view's figure to ``width_px`` (clipped to ``[lo, hi]``) at ``aspect``
+    (height / width), keeping its resolution; True when the size changed."""
+    width = int(min(hi, max(lo, width_px)))
+    height = int(round(width * aspect))
+    if tuple(canvas._size) == (float(width), float(height)):
+        return False
+    fig.set_size_inches(width / fig.dpi, height / fig.dpi, forward=False)
+    canvas._size = (float(width), float(height))
+    canvas.manager.resize(width, height, forward=False)
+    return True

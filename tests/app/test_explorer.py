@@ -448,9 +448,9 @@ def test_png_download_has_the_traces(ex):
 
 
 def test_code_tab_shows_a_monospace_script_with_copy_and_download(ex):
-    code_view = ex.views[2]
+    code_view = ex.view("Code")
     assert code_view.renders == 0  # hidden: not computed
-    ex.tabs.selected_index = 2
+    ex.show_view("Code")
     assert code_view.renders == 1
     box = code_view.box.value
     assert "<textarea readonly" in box and "izhi-copy" in box and "import brian2" in box
@@ -464,14 +464,14 @@ def test_code_tab_shows_a_monospace_script_with_copy_and_download(ex):
 
 
 def test_spikes_tab_lists_times_and_intervals(ex):
-    ex.tabs.selected_index = 1
-    table = _text(ex.views[1].table.value)
+    ex.show_view("Spikes")
+    table = _text(ex.view("Spikes").table.value)
     assert "5 spikes" in table
     for t in ("13", "17", "31.5", "59.25", "86.75"):
         assert f" {t} " in f" {table} "
     assert "27.75" in table  # 86.75 - 59.0... the last ISI
     ex.set_value("dt", "0.1")
-    assert "00000000" not in ex.views[1].table.value
+    assert "00000000" not in ex.view("Spikes").table.value
 
 
 def test_time_window_zooms_and_survives_parameter_changes(ex):
@@ -763,3 +763,126 @@ def test_page_scripts_are_one_line_safe_handlers(ex):
     value = ex.bridge.scripts["download"].value
     assert value.startswith('<img alt="" data-run=') and 'onerror="' in value
     assert "\n" not in value and "<script" not in value
+
+
+# ---------------------------------------------------------------------------------------
+# the phase plane tab
+
+
+def test_phase_plane_view_renders_only_when_shown_and_follows_the_state(ex):
+    view = ex.view("Phase plane")
+    assert view.renders == 0
+    ex.controls.preset.widget.value = "K"
+    assert view.renders == 0  # hidden: not computed
+    ex.show_view("Phase plane")
+    assert view.renders == 1
+    kinds = _text(view.info.value)
+    assert "stable focus" in kinds and "saddle" in kinds
+    assert "damped oscillation period 41.0 ms" in kinds
+    assert len(view.sep.get_xdata()) > 100  # the threshold curve
+    ex.set_value("b", "0.2")  # a change elsewhere shows here
+    assert view.renders == 2 and "stable focus" not in _text(view.info.value)
+
+
+def test_time_cursor_moves_the_nullclines_with_the_input(ex):
+    ex.controls.preset.widget.value = "A"
+    view = ex.show_view("Phase plane")
+    before = np.asarray(view.v_null.get_ydata()).copy()
+    view.time.value = 50.0  # after the step to 14
+    after = np.asarray(view.v_null.get_ydata())
+    np.testing.assert_allclose(after - before, 14.0)
+    assert "I = 14" in view.ax.get_title(loc="left")
+    assert all(len(line.get_xdata()) == 0 for line in view.points)  # none at I = 14
+    assert "no equilibrium" in _text(view.info.value)
+
+
+def test_a_kick_across_the_threshold_fires_and_clear_removes_it(ex):
+    ex.controls.preset.widget.value = "K"
+    view = ex.show_view("Phase plane")
+    assert ex.result.n_spikes == 1
+    view.kick_dv.value = "2"
+    view.kick_t.value = "150"
+    next(b for b in _walk(view.widget) if "izhi-kick-plus" in getattr(b, "_dom_classes", ())).click()
+    assert ex.state.kicks == ((150.0, 2.0),)
+    assert ex.result.n_spikes == 1  # 2 mV from rest: below the threshold, only 338 ms
+    view.kick_t.value = "151"
+    view.kick_dv.value = "1.5"  # a second small kick just after: together across it
+    next(b for b in _walk(view.widget) if "izhi-kick-plus" in getattr(b, "_dom_classes", ())).click()
+    assert ex.state.kicks == ((150.0, 2.0), (151.0, 1.5))
+    assert ex.result.n_spikes == 2 and 150 < ex.result.spike_times_ms[0] < 170
+    assert "kicks=150:2,151:1.5" in ex.controller.last.share_query
+    next(b for b in _walk(view.widget) if "izhi-kick-clear" in getattr(b, "_dom_classes", ())).click()
+    assert ex.state.kicks == () and ex.result.n_spikes == 1
+
+
+def test_a_click_on_the_plane_sets_the_start_and_reruns(ex):
+    from types import SimpleNamespace
+
+    ex.controls.preset.widget.value = "P"
+    view = ex.show_view("Phase plane")
+    view._on_click(SimpleNamespace(inaxes=view.ax, xdata=-50.123, ydata=-14.5))
+    assert ex.state.v0 == -50.12 and ex.state.u0 == -14.5
+    assert ex.controls.numbers["v0"].widget.value == "-50.12"
+    assert ex.result.v0_mV == -50.12 and ex.result.u0 == -14.5
+
+
+def test_excitability_view_gives_g_class_1_and_h_class_2(ex):
+    ex.controls.preset.widget.value = "G"
+    view = ex.view("Excitability")
+    assert view.renders == 0
+    ex.show_view("Excitability")
+    assert "Class 1 excitable" in _text(view.text.value)
+    assert "saddle-node" in _text(view.text.value)
+    assert view.ax_fi.get_title(loc="left") == "F–I curve: class 1"
+    lines = {line.get_label() for line in view.ax_fi.get_lines()}
+    assert {"steady state", "sweep up", "sweep down"} <= lines
+    assert any(label.startswith("saddle-node at I = 2.25") for label in
+               (line.get_label() for line in view.ax_bif.get_lines()))
+    ex.controls.preset.widget.value = "H"
+    assert "Class 2 excitable" in _text(view.text.value) and "Andronov" in view.text.value
+    assert "hysteresis" in view.text.value
+    renders = view.renders
+    ex.controls.designer.shape.value = "step"  # the stimulus does not change this view
+    assert view._key is not None and view.renders == renders + 1
+
+
+# ---------------------------------------------------------------------------------------
+# the pattern map tab
+
+
+def test_pattern_map_of_the_panel_runs_draws_hovers_and_loads_a_cell(ex):
+    from types import SimpleNamespace
+
+    ex.controls.preset.widget.value = "RS"
+    view = ex.show_view("Pattern map")
+    assert view.pm is None  # maps run on request only
+    view.x_axis.value, view.y_axis.value = "c", "d"
+    for box, (lo, hi, n) in ((view.x_box, ("-65", "-50", "4")), (view.y_box, ("2", "8", "3"))):
+        box["lo"].value, box["hi"].value, box["n"].value = lo, hi, n
+    view.start(wait=True)
+    pm = view.pm
+    assert pm.labels.shape == (3, 4) and view.runs == 1
+    assert "12 cells" in view.status.value
+    from izhi_widgets.analysis import classify
+
+    assert str(pm.labels[0, 0]) == classify(pm.result(0, 0)).label
+    legend = [t.get_text() for t in view.ax.get_legend().get_texts()]
+    assert set(legend) == set(pm.labels.ravel())
+    assert any(t.get_text() == "RS" for t in view.ax.texts)  # the preset placed on its cell
+    view._on_move(SimpleNamespace(inaxes=view.ax, xdata=-50.2, ydata=2.1))
+    assert "c = -50, d = 2" in _text(view.hover.value)
+    assert str(pm.labels[0, 3]) in _text(view.hover.value)
+    view._on_click(SimpleNamespace(inaxes=view.ax, xdata=-50.2, ydata=2.1))
+    assert ex.state.c == -50.0 and ex.state.d == 2.0 and ex.result.params.c == -50.0
+    assert float(ex.controls.params["c"].box.widget.value) == -50.0
+
+
+def test_pattern_map_bad_axes_get_a_message(ex):
+    view = ex.show_view("Pattern map")
+    view.x_box["n"].value = "2.5"
+    view.start(wait=True)
+    assert "n must be a whole number" in view.status.value and view.pm is None
+    view.x_box["n"].value = "4"
+    view.x_box["lo"].value = "-500"
+    view.start(wait=True)
+    assert "c" in _text(view.status.value) and view.pm is None

@@ -501,3 +501,111 @@ def test_reset_restores_preset_values(open_app):
     app.wait_update(before, what="reset")
     assert app.slider_value("a") == a0
     assert _readout_spikes(app) == 5
+
+
+# ---------------------------------------------------------------------------------------------
+# The dynamics tabs
+# ---------------------------------------------------------------------------------------------
+
+def _open_tab(app, title: str) -> None:
+    app.page.locator(".izhi-tabs .lm-TabBar-tab, .izhi-tabs .p-TabBar-tab").filter(
+        has_text=title).first.click()
+
+
+def _png_of(app, css: str) -> str:
+    return app.page.evaluate(f"() => document.querySelector('{css} canvas').toDataURL()")
+
+
+@pytest.mark.parametrize("width", [1400, 1024])
+def test_phase_plane_tab_renders_and_a_click_sets_the_start(browser, voila_server, width):
+    from voila_harness import App, new_context
+
+    context = new_context(browser, viewport={"width": width, "height": 900})
+    app = App(context.new_page(), voila_server.url)
+    try:
+        app.open("?preset=K")
+        page = app.page
+        _open_tab(app, "Phase plane")
+        page.locator(".izhi-phase-info li").first.wait_for(state="visible", timeout=30_000)
+        info = page.locator(".izhi-phase-info").first.inner_text()
+        assert "stable focus" in info and "damped oscillation period 41.0 ms" in info
+        app.settle()
+        page.screenshot(path=str(ARTIFACTS / f"view-phase-{width}.png"))
+        png0 = _png_of(app, ".izhi-phase-figure")
+        # the time cursor moves the nullclines (K's pulses change I)
+        handle = page.locator(".izhi-phase-time .noUi-handle").first
+        handle.focus()
+        for _ in range(170):  # 42.5 ms: inside the first pulse
+            handle.press("ArrowRight")
+        page.wait_for_function(
+            "(p) => document.querySelector('.izhi-phase-figure canvas').toDataURL() !== p",
+            arg=png0, timeout=30_000)
+        # a click on the plane starts the neuron there
+        v0 = app.field_value("izhi-v0")
+        canvas = page.locator(".izhi-phase-figure canvas").last
+        box = canvas.bounding_box()
+        run0 = app.run_number()
+        page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.5)
+        app.wait_run_after(run0)
+        page.wait_for_function(
+            "(v) => parseFloat(document.querySelector('.izhi-v0 input').value) !== v",
+            arg=v0, timeout=30_000)
+        assert app.field_value("izhi-v0") > v0  # to the right of the rest
+        assert "v0=" in app.page.url
+    finally:
+        app.close()
+        context.close()
+
+
+def test_excitability_tab_shows_class_1_for_g(open_app):
+    app = open_app("?preset=G")
+    _open_tab(app, "Excitability")
+    text = app.page.locator(".izhi-excitability-text").first
+    app.page.wait_for_function(
+        "() => document.querySelector('.izhi-excitability-text').innerText.includes('Class')",
+        timeout=60_000)
+    assert "Class 1 excitable" in text.inner_text()
+    app.settle()
+    app.page.screenshot(path=str(ARTIFACTS / "view-excitability-1400.png"))
+    png0 = _png_of(app, ".izhi-excitability-figure")
+    before = app.snapshot()
+    app.select_preset("H")
+    app.wait_run_after(before[0])
+    app.page.wait_for_function(
+        "() => document.querySelector('.izhi-excitability-text').innerText.includes('Class 2')",
+        timeout=60_000)
+    assert _png_of(app, ".izhi-excitability-figure") != png0
+
+
+@pytest.mark.parametrize("width", [1400, 1024])
+def test_pattern_map_tab_runs_and_a_click_loads_the_cell(browser, voila_server, width):
+    from voila_harness import App, new_context
+
+    context = new_context(browser, viewport={"width": width, "height": 900})
+    app = App(context.new_page(), voila_server.url)
+    try:
+        app.open("?preset=RS")
+        page = app.page
+        _open_tab(app, "Pattern map")
+        page.locator(".izhi-map-run").first.wait_for(state="visible", timeout=30_000)
+        for css, value in (("izhi-map-x-n", "8"), ("izhi-map-y-n", "6")):
+            app.set_field(css, value)
+        page.locator(".izhi-map-run").first.click()
+        page.wait_for_function(
+            "() => document.querySelector('.izhi-map-status').innerText.includes('48 cells')",
+            timeout=90_000)
+        app.settle()
+        page.screenshot(path=str(ARTIFACTS / f"view-map-{width}.png"))
+        c0, d0 = app.slider_value("c"), app.slider_value("d")
+        canvas = page.locator(".izhi-map-figure canvas").last
+        box = canvas.bounding_box()
+        run0 = app.run_number()
+        # the map's axes span 9-71 % of the width and 11-93 % of the height
+        page.mouse.click(box["x"] + box["width"] * 0.66, box["y"] + box["height"] * 0.2)
+        app.wait_run_after(run0)
+        assert (app.slider_value("c"), app.slider_value("d")) != (c0, d0)
+        assert app.slider_value("c") > -55 and app.slider_value("d") > 6  # upper right
+        assert "c=" in app.page.url
+    finally:
+        app.close()
+        context.close()
