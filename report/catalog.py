@@ -157,6 +157,74 @@ def _portraits(runs: ReportRuns) -> Figure:
     return plot_phase_portraits(panels)
 
 
+def _separatrix_planes(runs: "ReportRuns") -> Figure:
+    """K, L and P at rest: the flow, the nullclines, the equilibria by kind and the saddle's
+    stable manifold (the threshold), with each preset's published trajectory."""
+    from izhi_widgets.plotting.dynamics import plot_phase_instrument
+
+    fig = Figure(figsize=(11.0, 3.9))
+    cases = (("K", 0.0, (-80.0, -40.0, -18.0, -12.0)), ("L", 0.0, (-80.0, -35.0, 3.0, 9.0)),
+             ("P", 0.24, (-80.0, -40.0, -18.0, -12.0)))
+    axes = fig.subplots(1, 3)
+    for ax, (key, current, window) in zip(axes, cases):
+        plot_phase_instrument(PRESETS[key].params, current, runs.presets()[key], ax,
+                              window=window)
+        ax.set_title(f"({key}) {PRESETS[key].name}, I = {current:g}", fontsize=10, loc="left")
+        ax.tick_params(labelsize=8)
+    axes[0].legend(fontsize=7, loc="upper left", framealpha=0.85)
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.14, top=0.9, wspace=0.28)
+    return fig
+
+
+def _bifurcations(runs: "ReportRuns") -> Figure:
+    """G and H: where the rest ends (bifurcation diagram) and how firing starts (F-I with
+    up and down sweeps), with the class verdict."""
+    from izhi_widgets.dynamics import excitability_class, fi_curve
+    from izhi_widgets.plotting.dynamics import plot_bifurcation, plot_fi_sweep
+
+    fig = Figure(figsize=(11.0, 7.0))
+    axes = fig.subplots(2, 2)
+    for row, key in zip(axes, ("G", "H")):
+        preset = PRESETS[key]
+        fi = fi_curve(preset.params, v0_mV=preset.v0_mV)
+        verdict = excitability_class(preset.params, fi)
+        plot_bifurcation(preset.params, fi, row[0])
+        row[0].set_title(f"({key}) equilibria and the spiking branch", fontsize=10, loc="left")
+        row[0].legend(fontsize=7, loc="center right", framealpha=0.85)
+        plot_fi_sweep(fi, row[1], fit=verdict.value == 1)
+        row[1].set_title(f"({key}) F-I curve: class {verdict.value}", fontsize=10, loc="left")
+        row[1].legend(fontsize=7, loc="upper left", framealpha=0.85)
+        for ax in row:
+            ax.tick_params(labelsize=8)
+    fig.subplots_adjust(left=0.07, right=0.99, bottom=0.08, top=0.95, hspace=0.35, wspace=0.22)
+    return fig
+
+
+def _pattern_maps(runs: "ReportRuns") -> Figure:
+    """The 2003 paper's two planes, classified cell by cell, with the cell types placed."""
+    from matplotlib.patches import Patch
+
+    from izhi_widgets.dynamics import PAPER_MAPS, label_colors, pattern_map
+    from izhi_widgets.plotting.dynamics import plot_pattern_map
+
+    fig = Figure(figsize=(11.0, 4.6))
+    axes = fig.subplots(1, 2)
+    present: set = set()
+    for ax, key in zip(axes, ("cd", "ab")):
+        spec = PAPER_MAPS[key]
+        pm = pattern_map(spec.base, spec.x, spec.y, stimulus=spec.stimulus,
+                         duration_ms=spec.duration_ms, dt_ms=spec.dt_ms, v0_mV=spec.v0_mV)
+        plot_pattern_map(pm, ax, legend=False)
+        present |= {str(label) for label in pm.labels.ravel()}
+        ax.set_title(spec.title, fontsize=9, loc="left")
+        ax.tick_params(labelsize=8)
+    colors = label_colors()
+    fig.legend(handles=[Patch(facecolor=colors[lab], label=lab) for lab in sorted(present)],
+               loc="lower center", ncol=4, fontsize=8, frameon=False)
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.27, top=0.92, wspace=0.2)
+    return fig
+
+
 @dataclass(frozen=True)
 class FigureSpec:
     """A report figure: written to ``figures/<name>.svg`` (and .png)."""
@@ -217,6 +285,35 @@ FIGURES: list[FigureSpec] = [
         lambda runs: plot_numerics_comparison(
             COMPARISON_KEYS, COMPARISON_SETTINGS,
             results=[runs.presets(numerics, dt) for numerics, dt in COMPARISON_SETTINGS])),
+    FigureSpec(
+        "separatrix_planes",
+        "The true threshold. K, L and P at their resting current (P's baseline is 0.24): "
+        "grey arrows, the direction of the flow; orange and blue, the nullclines; filled "
+        "dots, stable equilibria; purple cross, the saddle; dashed purple, the saddle's "
+        "stable manifold (computed by integrating backwards from the saddle along its stable "
+        "eigenvector). States on one side return to rest, on the other they fire; the "
+        "published trajectory (black) crosses it with each successful input. K's rest is a "
+        "focus (period 2π/Im λ = 41 ms): the manifold wraps around it, which is why the "
+        "40 ms pair fires it and the 20 ms pair does not.",
+        _separatrix_planes),
+    FigureSpec(
+        "bifurcations",
+        "Class 1 (G) and class 2 (H). Left: the equilibria against a constant current "
+        "(solid stable, dashed unstable), the rest's bifurcation (open circle: a saddle-node "
+        "at I = 2.25 for G, where b < a; an Andronov-Hopf at I = 0.40 for H, where b > a) "
+        "and the spiking branch's minimum and maximum v. Right: the F-I curve from rest "
+        "(60 currents, dense near the bifurcation) with a slow staircase up and down; G "
+        "starts at a few Hz and follows k·√(I − I0) (green), H jumps to tens of Hz and keeps "
+        "firing on the way down below its Hopf point (hysteresis: bistability).",
+        _bifurcations),
+    FigureSpec(
+        "pattern_maps",
+        "Where each firing pattern lives: the classifier's label of every cell of the 2003 "
+        "paper's two planes (left: c and d at a = 0.02, b = 0.2 under RS's step of 14; "
+        "right: a and b at c = -65, d = 2 under FS's step of 10), one batched Brian2 run per "
+        "plane (2 091 and 1 968 cells), with the cell types that live in each plane placed "
+        "on it (open circles).",
+        _pattern_maps),
 ]
 
 
@@ -253,6 +350,16 @@ SCREENSHOTS: list[Screenshot] = [
     Screenshot("app-1920", "viewport-1920.png", "At 1920 px."),
     Screenshot("app-phone", "viewport-phone.png",
                "On a phone-sized screen (420 px): the controls stack above the figure."),
+    Screenshot("view-phase", "view-phase-1400.png",
+               "The Phase plane tab, preset K: the flow, the nullclines at the cursor's time, "
+               "the equilibria with their kinds and eigenvalues (the focus's 41 ms period), "
+               "the separatrix, kick buttons; a click on the plane starts the neuron there."),
+    Screenshot("view-excitability", "view-excitability-1400.png",
+               "The Excitability tab, preset G: the bifurcation diagram and the F-I curve "
+               "with up and down sweeps; class 1, with the reason."),
+    Screenshot("view-map", "view-map-1400.png",
+               "The Pattern map tab: the classified (c, d) plane of the panel's neuron and "
+               "stimulus; hovering names a cell's pattern, a click loads it into the panel."),
 ]
 
 

@@ -79,11 +79,11 @@ def test_chapters_and_placeholders(nb):
     headings = [line for c in nb["cells"] if c["cell_type"] == "markdown"
                 for line in _text(c).splitlines() if line.startswith("## ")]
     for words in ("ten lines of Brian2", "simulate", "RS to IB to CH", "phase plane",
-                  "F–I curves", "Why the step matters", "batched run", "Coming later",
-                  "The explorer"):
+                  "F–I curves", "Why the step matters", "batched run", "Dynamics",
+                  "Coming later", "The explorer"):
         assert any(words in h for h in headings), words
     later = next(_text(c) for c in nb["cells"] if _text(c).startswith("## Coming later"))
-    for topic in ("Pattern maps", "The exact reference", "The network"):
+    for topic in ("The exact reference", "The network"):
         assert re.search(rf"\*\*{topic}\*\*.*comes with later work", later)
 
 
@@ -94,3 +94,10 @@ def test_readme_links_the_tutorial_and_make_test_runs_it():
             "lab%2Ftree%2Ftutorial.ipynb") in readme
     makefile = (ROOT / "Makefile").read_text()
     assert "--nbmake tests explorer.ipynb tutorial.ipynb" in makefile
+
+
+def test_the_dynamics_chapter_shows_its_results(nb):
+    text = "".join(_outputs_text(c) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "damped oscillation period 41.0 ms" in text
+    assert "G: saddle-node at I = 2.25" in text and "H: andronov-hopf at I = 0.4" in text
+    assert "c =  -55.0: mixed mode" in text and "c =  -50.0: tonic bursting" in text

@@ -165,7 +165,11 @@ class Explorer:
 
     # ----- display ---------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, dict):  # what a static render (GitHub, nbviewer) shows instead
+            bundle["text/plain"] = (f"Explorer({self.state.preset!r}): the interactive panel; "
+                                    f"it renders with a live kernel (JupyterLab, Voila, Binder)")
+        return bundle
 
     def close(self) -> None:
         """Close this panel's widgets (frees the kernel-side objects)."""

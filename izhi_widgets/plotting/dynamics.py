@@ -171,20 +171,21 @@ def plot_pattern_map(pm, ax: Axes | None = None, *, presets: bool = True,
     cmap = ListedColormap([colors.get(label, "#cccccc") for label in present])
     image = ax.imshow(codes, origin="lower", aspect="auto", interpolation="nearest", cmap=cmap,
                       vmin=-0.5, vmax=len(present) - 0.5, extent=pm.extent)
-    if presets:
+    if presets and pm.x_name in "abcd" and pm.y_name in "abcd":
         left, right, bottom, top = pm.extent
         off_axes = [k for k in "abcd" if k not in (pm.x_name, pm.y_name)]
+        spots: dict = {}
         for key, preset in PRESETS.items():
-            if pm.x_name not in "abcd" or pm.y_name not in "abcd":
-                break
             if any(abs(getattr(preset.params, k) - getattr(pm.base, k)) > 1e-9
                    for k in off_axes):
                 continue  # only presets that live in this plane
             px, py = getattr(preset.params, pm.x_name), getattr(preset.params, pm.y_name)
             if left <= px <= right and bottom <= py <= top:
-                ax.plot([px], [py], "o", ms=5, mfc="white", mec="k", zorder=4)
-                ax.annotate(key, (px, py), xytext=(4, 3), textcoords="offset points",
-                            fontsize=8, zorder=5)
+                spots.setdefault((px, py), []).append(key)
+        for (px, py), keys in spots.items():  # presets on one spot share a label: "A/I"
+            ax.plot([px], [py], "o", ms=5, mfc="white", mec="k", zorder=4)
+            ax.annotate("/".join(keys), (px, py), xytext=(4, 3), textcoords="offset points",
+                        fontsize=8, zorder=5)
     ax.set_xlabel(pm.x_name)
     ax.set_ylabel(pm.y_name)
     if legend:
