@@ -17,7 +17,6 @@ import ipywidgets as W
 
 from ..dynamics.excitability import excitability_class, fi_curve
 from ..plotting.dynamics import plot_bifurcation, plot_fi_sweep
-from .canvas import _canvas_class
 from .controller import ViewModel
 from .controls import dom
 from .views import BaseView, fit_figure
@@ -39,16 +38,8 @@ class ExcitabilityView(BaseView):
         self.verdict = None
 
     def _build(self) -> W.Widget:
-        from ipympl.backend_nbagg import FigureManager
-        from matplotlib.figure import Figure
-
-        w, h = self.SIZE_PX
-        fig = Figure(figsize=(w / 80, h / 80), dpi=80, facecolor="white")
-        self.canvas = _canvas_class()(fig)
-        self._manager = FigureManager(self.canvas, num=id(self) % 100000)
-        self.canvas._size = (float(w), float(h))
-        self.canvas.add_class("izhi-excitability-figure")
-        self.fig = fig
+        self._make_figure("izhi-excitability-figure")
+        fig = self.fig
         self.ax_bif = fig.add_axes((0.07, 0.13, 0.4, 0.77))
         self.ax_fi = fig.add_axes((0.57, 0.13, 0.4, 0.77))
         self.text = dom(W.HTML(layout=W.Layout(width="100%")), "izhi-excitability-text")

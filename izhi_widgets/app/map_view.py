@@ -18,7 +18,6 @@ import ipywidgets as W
 
 from ..dynamics.maps import PAPER_MAPS, MapCancelled, pattern_map
 from ..plotting.dynamics import plot_pattern_map
-from .canvas import _canvas_class
 from .controller import ViewModel
 from .controls import dom
 from .fields import format_value
@@ -68,16 +67,8 @@ class PatternMapView(BaseView):
         box["lo"].value, box["hi"].value = format_value(lo), format_value(hi)
 
     def _build(self) -> W.Widget:
-        from ipympl.backend_nbagg import FigureManager
-        from matplotlib.figure import Figure
-
-        w, h = self.SIZE_PX
-        fig = Figure(figsize=(w / 80, h / 80), dpi=80, facecolor="white")
-        self.canvas = _canvas_class()(fig)
-        self._manager = FigureManager(self.canvas, num=id(self) % 100000)
-        self.canvas._size = (float(w), float(h))
-        self.canvas.add_class("izhi-map-figure")
-        self.fig = fig
+        self._make_figure("izhi-map-figure")
+        fig = self.fig
         self.ax = fig.add_axes((0.09, 0.11, 0.62, 0.82))
         self.canvas.mpl_connect("motion_notify_event", self._on_move)
         self.canvas.mpl_connect("button_press_event", self._on_click)

@@ -18,7 +18,6 @@ import numpy as np
 
 from ..dynamics.geometry import fixed_points, oscillation_period_ms, separatrix, vector_field
 from ..result import SimulationResult
-from .canvas import _canvas_class
 from .controller import ViewModel
 from .controls import dom
 from .fields import format_value
@@ -48,16 +47,8 @@ class PhasePlaneView(BaseView):
 
     # ----- widgets ---------------------------------------------------------------------
     def _build(self) -> W.Widget:
-        from matplotlib.figure import Figure
-        from ipympl.backend_nbagg import FigureManager
-
-        w, h = self.SIZE_PX
-        fig = Figure(figsize=(w / 80, h / 80), dpi=80, facecolor="white")
-        self.canvas = _canvas_class()(fig)
-        self._manager = FigureManager(self.canvas, num=id(self) % 100000)
-        self.canvas._size = (float(w), float(h))
-        self.canvas.add_class("izhi-phase-figure")
-        self.fig = fig
+        self._make_figure("izhi-phase-figure")
+        fig = self.fig
         self.ax = fig.add_axes((0.1, 0.1, 0.62, 0.84))
         ax = self.ax
         self.quiver = None

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..analysis import spike_stats
 from ..result import SimulationResult
-from .canvas import TracesFigure
+from .canvas import TracesFigure, _canvas_class
 from .controls import dom
 from .controller import ViewModel
 from .exports import SCRIPT_NAME, grid_time_text, script_text
@@ -83,6 +83,18 @@ class BaseView:
 
     def fit(self, width_px: float) -> None:
         """Size the view to a main column of ``width_px`` (views with a figure override)."""
+
+    def _make_figure(self, css: str) -> None:
+        """This view's own ipympl figure (``self.fig``, ``self.canvas``), ``SIZE_PX`` big."""
+        from ipympl.backend_nbagg import FigureManager
+        from matplotlib.figure import Figure
+
+        w, h = self.SIZE_PX  # type: ignore[attr-defined]
+        self.fig = Figure(figsize=(w / 80, h / 80), dpi=80, facecolor="white")
+        self.canvas = _canvas_class()(self.fig)
+        self._manager = FigureManager(self.canvas, num=id(self) % 100000)
+        self.canvas._size = (float(w), float(h))
+        self.canvas.add_class(css)
 
     def _build(self) -> W.Widget:  # pragma: no cover - abstract
         raise NotImplementedError
