@@ -292,6 +292,8 @@ class CompiledNetwork:
     def _execute(self, args, progress, cancel, timeout_s) -> None:
         import time
 
+        if cancel is not None and cancel.is_set():
+            raise RunCancelled("the network run was cancelled")
         proc = subprocess.Popen(args, cwd=str(self.directory), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)
         tail: list[bytes] = []
