@@ -113,7 +113,7 @@ def rhythm_peaks(f_hz: np.ndarray, power: np.ndarray, width_hz: float = 2.0
     >>> p = 1 + 50 * np.exp(-0.5 * ((f - 10) / 2) ** 2) + 5 * np.exp(-0.5 * ((f - 40) / 4) ** 2)
     >>> peaks = rhythm_peaks(f, p)
     >>> peaks["alpha_hz"], peaks["gamma_hz"], round(peaks["gamma_power"], 1)
-    (10.0, 40.0, 3.0)
+    (10.0, 40.0, 1.9)
     """
     f_hz, power = np.asarray(f_hz, float), np.asarray(power, float)
     nan = float("nan")
