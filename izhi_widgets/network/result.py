@@ -10,7 +10,7 @@ Examples
 >>> res.rates_hz()
 {'exc': 1.0, 'inh': 1.0, 'all': 1.0}
 >>> f, power = res.spectrum()
->>> f[1], len(f)     # 1 ms bins over 1 s: 1 Hz resolution up to 500 Hz
+>>> float(f[1]), len(f)     # 1 ms bins over 1 s: 1 Hz resolution up to 500 Hz
 (1.0, 501)
 """
 
