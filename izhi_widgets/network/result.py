@@ -22,7 +22,7 @@ import numpy as np
 
 from .params import NetworkParams
 
-__all__ = ["NetworkResult", "rhythm_peaks", "ALPHA_BAND_HZ", "GAMMA_BAND_HZ"]
+__all__ = ["NetworkResult", "rhythm_peaks", "smooth_spectrum", "ALPHA_BAND_HZ", "GAMMA_BAND_HZ"]
 
 #: The bands the rhythms are looked for in (Hz): the paper's Fig. 3 shows an alpha-range
 #: (~10 Hz) rhythm and gamma-range (~40 Hz) oscillations; the published scheme's peaks
@@ -87,7 +87,8 @@ class NetworkResult:
         return rhythm_peaks(*self.spectrum())
 
 
-def _smooth(power: np.ndarray, f: np.ndarray, width_hz: float) -> np.ndarray:
+def smooth_spectrum(power: np.ndarray, f: np.ndarray, width_hz: float = 2.0) -> np.ndarray:
+    """``power`` smoothed with a Gaussian of ``width_hz`` (standard deviation)."""
     step = f[1] - f[0] if len(f) > 1 else 1.0
     half = max(1, int(round(width_hz / step)))
     x = np.arange(-3 * half, 3 * half + 1)
@@ -121,7 +122,7 @@ def rhythm_peaks(f_hz: np.ndarray, power: np.ndarray, width_hz: float = 2.0
     if len(f_hz) < 3 or not np.any(power > 0) or not floor_band.any():
         return {"alpha_hz": nan, "gamma_hz": nan, "alpha_power": nan, "gamma_power": nan}
     floor = power[floor_band].mean()
-    smooth = _smooth(power, f_hz, width_hz)
+    smooth = smooth_spectrum(power, f_hz, width_hz)
     local = np.zeros(len(f_hz), dtype=bool)
     local[1:-1] = (smooth[1:-1] > smooth[:-2]) & (smooth[1:-1] >= smooth[2:])
     out = {}

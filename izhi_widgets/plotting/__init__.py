@@ -19,6 +19,8 @@ module        responsibility
 `numerics`    `plot_numerics_comparison` (published scheme vs ODE integrators)
 `portraits`   `plot_phase_portraits` (`Portrait`), `plot_vector_field`
 `fi`          `plot_fi_curve`, `plot_fi_examples`
+`network`     `plot_raster`, `plot_population_rate`, `plot_spectrum`,
+              `plot_network` (the 2003 network)
 `common`      `V_LIMITS_MV`, `PAGE_WIDTH_IN`, `default_current`, axis helpers, lazy
               pyplot access
 ============  ================================================================================
@@ -41,6 +43,7 @@ True
 
 from .common import DPI, PAGE_WIDTH_IN, V_LIMITS_MV, default_current
 from .fi import plot_fi_curve, plot_fi_examples
+from .network import plot_network, plot_population_rate, plot_raster, plot_spectrum
 from .galleries import plot_gallery_2003, plot_gallery_2004, plot_phase_plane_examples
 from .numerics import COMPARISON_KEYS, COMPARISON_SETTINGS, plot_numerics_comparison
 from .phase import PhaseArtists, plot_phase_plane
@@ -59,6 +62,10 @@ __all__ = [
     "plot_phase_plane_examples",
     "plot_fi_curve",
     "plot_fi_examples",
+    "plot_raster",
+    "plot_population_rate",
+    "plot_spectrum",
+    "plot_network",
     "plot_phase_portraits",
     "plot_vector_field",
     "Portrait",
