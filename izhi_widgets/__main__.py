@@ -16,8 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .engine import is_built
-from .warm import warm, warm_plan
+from .warm import is_built, warm, warm_plan
 
 __all__ = ["warm", "main"]
 

@@ -21,7 +21,9 @@ The plan (`warm_plan`) is computed from what the code runs:
     * the F–I curves at `izhi_widgets.experiments.fi_curve`'s defaults, batched as
       `izhi_widgets.plotting.plot_fi_examples` runs them;
     * `TEST_BATCHES`: the few batch shapes only the test suite runs;
-    * the dynamics tabs: F–I runs and sweeps, the pattern maps' chunks.
+    * the dynamics tabs: F–I runs and sweeps, the pattern maps' chunks;
+    * the 2003 network (`izhi_widgets.network`): the paper's network in each scheme at the
+      Network tab's default length and its longest run, and `TEST_NETWORKS`.
 
 Command line::
 
@@ -35,7 +37,7 @@ Examples
  EngineSpec(numerics='published', n_neurons=1, n_steps=2048, record=True)]
 >>> plan = warm_plan("full")
 >>> len(plan), plan[0].tier, plan[-1].tier
-(44, 'essential', 'full')
+(49, 'essential', 'full')
 """
 
 from __future__ import annotations
@@ -48,13 +50,15 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Callable
 
-from .engine import (MIN_STEP_BUCKET, EngineSpec, bucket_neurons, bucket_steps, get_engine,
-                     is_built)
+from .engine import MIN_STEP_BUCKET, EngineSpec, bucket_neurons, bucket_steps
+from .engine import get_engine as _get_neuron_engine
+from .engine import is_built as _is_neuron_built
+from .network.engine import NetSpec, get_network_engine, is_network_built
 from .limits import MAX_SAMPLES, PANEL_MAX_DURATION_MS, PANEL_MIN_DT_MS
 from .result import NUMERICS
 
-__all__ = ["WarmItem", "TIERS", "TEST_BATCHES", "warm_plan", "panel_step_buckets",
-           "build_order", "warm"]
+__all__ = ["WarmItem", "TIERS", "TEST_BATCHES", "TEST_NETWORKS", "warm_plan",
+           "panel_step_buckets", "build_order", "warm", "get_engine", "is_built"]
 
 #: The tiers, smallest first.
 TIERS = ("essential", "full")
@@ -68,11 +72,27 @@ TEST_BATCHES = (
 )
 
 
+#: Networks only the test suite runs: ``(NetworkParams keywords, duration_ms, scheme, why)``.
+TEST_NETWORKS = (
+    (dict(p=0.2, seed=5), 600.0, "published", "tests: a sparse network (200 synapses each)"),
+)
+
+
+def get_engine(spec: EngineSpec | NetSpec):
+    """The compiled engine of a single-neuron or a network structure (built if needed)."""
+    return get_network_engine(spec) if isinstance(spec, NetSpec) else _get_neuron_engine(spec)
+
+
+def is_built(spec: EngineSpec | NetSpec) -> bool:
+    """Whether a single-neuron or a network structure is compiled already."""
+    return is_network_built(spec) if isinstance(spec, NetSpec) else _is_neuron_built(spec)
+
+
 @dataclass(frozen=True)
 class WarmItem:
     """One structure to prebuild, its tier and why it is needed."""
 
-    spec: EngineSpec
+    spec: EngineSpec | NetSpec
     tier: str
     why: str
 
@@ -122,6 +142,26 @@ def _full_items() -> list[WarmItem]:
     items += [WarmItem(EngineSpec(numerics, bucket_neurons(runs), bucket_steps(steps), record),
                        "full", why) for numerics, runs, steps, record, why in TEST_BATCHES]
     items += _dynamics_items()
+    items += _network_items()
+    return items
+
+
+def _network_items() -> list[WarmItem]:
+    """The Network tab (the paper's network in each scheme at its default length, and its
+    longest run), the report's figure and the tutorial (the same structures), the tests."""
+    from .network import NetworkParams, network_spec
+    from .network.engine import SCHEMES
+    from .network.simulate import PANEL_DURATION_MS, PANEL_MAX_DURATION_MS, RK4_DT_MS
+
+    paper = NetworkParams()
+    items = [WarmItem(network_spec(paper, PANEL_DURATION_MS, scheme,
+                                   RK4_DT_MS if scheme == "rk4" else None), "full",
+                      f"network tab, report, tutorial: the paper's network ({scheme})")
+             for scheme in SCHEMES]
+    items.append(WarmItem(network_spec(paper, PANEL_MAX_DURATION_MS), "full",
+                          "network tab: its longest run"))
+    items += [WarmItem(network_spec(NetworkParams(**kw), duration, scheme), "full", why)
+              for kw, duration, scheme, why in TEST_NETWORKS]
     return items
 
 
@@ -161,7 +201,9 @@ def warm_plan(tier: str = "full") -> list[WarmItem]:
     return list(plan.values())
 
 
-def _family(spec: EngineSpec) -> tuple:
+def _family(spec: EngineSpec | NetSpec) -> tuple:
+    if isinstance(spec, NetSpec):
+        return ("network", spec.scheme, spec.n_neurons, spec.n_out, spec.dt_ms)
     return (spec.numerics, spec.n_neurons, spec.record)
 
 

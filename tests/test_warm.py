@@ -15,6 +15,7 @@ import pytest
 from izhi_widgets import PRESETS, IzhikevichParams, RunSpec, Step
 from izhi_widgets import warm as warm_mod
 from izhi_widgets.engine import EngineSpec
+from izhi_widgets.network.engine import NetSpec
 from izhi_widgets.limits import (MAX_SAMPLES, PANEL_MAX_DT_MS, PANEL_MAX_DURATION_MS,
                                  PANEL_MIN_DT_MS, check_run_settings)
 from izhi_widgets.model import pack_runs
@@ -100,7 +101,21 @@ def test_full_covers_the_test_suites_batches():
     assert EngineSpec("euler", 32, 4096, True) in full        # 20 random euler cases
 
 
+def test_full_covers_the_network_tab_the_report_and_the_network_tests():
+    from izhi_widgets.network import NetworkParams, network_spec
+
+    full = set(_specs("full"))
+    paper = NetworkParams()
+    for scheme, dt in (("published", None), ("euler", None), ("rk4", 0.1)):
+        assert network_spec(paper, 1000, scheme, dt) in full  # the tab's default, the tests
+    assert network_spec(paper, 2000) in full  # the tab's longest run
+    assert network_spec(NetworkParams(p=0.2, seed=5), 600) in full  # the sparse test
+    assert NetSpec("published", 1024, 1024, 1024) in full
+
+
 def _family(spec):
+    if isinstance(spec, NetSpec):
+        return ("network", spec.scheme, spec.n_neurons, spec.n_out, spec.dt_ms)
     return (spec.numerics, spec.n_neurons, spec.record)
 
 

@@ -40,7 +40,8 @@ from .params import NetworkParams, _gib, memory_limit_bytes, synapse_bytes
 from .result import NetworkResult
 
 __all__ = ["simulate_network", "network_spec", "check_run", "RATE_CAP_HZ",
-           "MAX_DURATION_MS", "THREADS_FROM_NEURONS", "MIN_STEP_BUCKET"]
+           "MAX_DURATION_MS", "THREADS_FROM_NEURONS", "MIN_STEP_BUCKET", "RK4_DT_MS",
+           "PANEL_DURATION_MS", "PANEL_MAX_DURATION_MS"]
 
 #: A neuron stops firing after this mean rate over the run (a runaway network).
 RATE_CAP_HZ = 250.0
@@ -49,6 +50,12 @@ MAX_DURATION_MS = 60_000.0
 #: From this many neurons the engine uses two OpenMP threads (see benchmarks/bench_network.py).
 THREADS_FROM_NEURONS = 10**9
 MIN_STEP_BUCKET = 1024
+#: The default step of the ``rk4`` scheme (ms).
+RK4_DT_MS = 0.1
+#: The Network tab's default run (the paper's 1 s) and its longest (ms); `izhi_widgets.warm`
+#: prebuilds both.
+PANEL_DURATION_MS = 1000.0
+PANEL_MAX_DURATION_MS = 2000.0
 
 
 def _step_bucket(n_steps: int) -> int:
@@ -71,7 +78,7 @@ def check_run(duration_ms: float, scheme: str, dt_ms: float | None) -> tuple[flo
     if not float(duration).is_integer():
         raise ValueError(f"duration_ms must be a whole number of ms, got {duration_ms!r}")
     if dt_ms is None:
-        dt = 1.0 if scheme != "rk4" else 0.1
+        dt = 1.0 if scheme != "rk4" else RK4_DT_MS
     else:
         try:
             dt = float(dt_ms)
