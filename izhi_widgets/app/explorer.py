@@ -44,6 +44,7 @@ from .panels import ControlsColumn, StatusArea
 from .state import DEFAULT_PRESET, PanelState
 from .excitability_view import ExcitabilityView
 from .map_view import PatternMapView
+from .network_view import NetworkView
 from .phase_view import PhasePlaneView
 from .views import BaseView, CodeView, SpikesView, TracesView, copyable
 
@@ -117,7 +118,7 @@ class Explorer:
         self.bridge = BrowserBridge(self._on_page)
         self.traces = TracesView(simulate(PRESETS[DEFAULT_PRESET]), hidpi=hidpi)
         self.views: list[BaseView] = [self.traces, PhasePlaneView(), ExcitabilityView(),
-                                      PatternMapView(), SpikesView(),
+                                      PatternMapView(), NetworkView(), SpikesView(),
                                       CodeView(self.bridge.download), *views]
         for view in self.views:
             view.attach(self.request)

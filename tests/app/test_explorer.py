@@ -886,3 +886,63 @@ def test_pattern_map_bad_axes_get_a_message(ex):
     view.x_box["lo"].value = "-500"
     view.start(wait=True)
     assert "c" in _text(view.status.value) and view.pm is None
+
+
+# ---------------------------------------------------------------------------------------
+# the network tab
+
+
+def test_network_tab_runs_draws_the_raster_rate_and_spectrum_and_a_seed_changes_it(ex):
+    view = ex.show_view("Network")
+    assert view.result is None and view.runs == 0  # runs on request only
+    view.duration.value = "500"
+    view.start(wait=True)
+    res = view.result
+    assert view.runs == 1 and res.duration_ms == 500 and res.params.n == 1000
+    assert "spikes in" in view.status.value and "izhi-error" not in view.status.value
+    exc, inh = view.ax_raster.collections[:2]
+    assert len(exc.get_offsets()) + len(inh.get_offsets()) == len(res.spike_times_ms) > 2000
+    assert np.all(np.asarray(inh.get_offsets())[:, 1] >= 800)  # inhibitory neurons in red
+    assert tuple(np.round(inh.get_facecolor()[0][:3], 2)) != tuple(
+        np.round(exc.get_facecolor()[0][:3], 2))
+    rate_line = view.ax_rate.lines[0]
+    assert len(rate_line.get_xdata()) == 500
+    labels = [t.get_text() for t in view.ax_spec.texts]
+    assert any(t.startswith("α") for t in labels) and any(t.startswith("γ") for t in labels)
+    table = _text(view.rates.value)
+    rates = res.rates_hz()
+    assert f"excitatory 800 {rates['exc']:.2f}" in table and "alpha peak" in table
+    first = np.asarray(exc.get_offsets()).copy()
+    view.boxes["seed"].value = "7"
+    view.start(wait=True)
+    assert view.runs == 2 and view.result.params.seed == 7
+    second = np.asarray(view.ax_raster.collections[0].get_offsets())
+    assert first.shape != second.shape or not np.array_equal(first, second)
+
+
+@pytest.mark.parametrize("box, bad, words", [
+    ("n_exc", "many", "n_exc must be a number"),
+    ("n_inh", "2.5", "n_inh must be a whole number"),
+    ("p", "0", "p (connection probability) must be in (0, 1]"),
+    ("w_inh", "-1", "w_inh must be >= 0"),
+    ("n_exc", "30000", "the tab runs up to 20,000 neurons"),
+    ("n_exc", "300000", "need about"),
+    ("duration", "50", "duration (ms) must be a whole number from 100 to 2000"),
+])
+def test_network_tab_bad_values_get_a_message_naming_the_field(ex, box, bad, words):
+    view = ex.show_view("Network")
+    widget = view.duration if box == "duration" else view.boxes[box]
+    widget.value = bad
+    if bad == "30000":
+        view.boxes["p"].value = "0.001"  # few synapses: the tab's own size limit speaks
+    view.start(wait=True)
+    assert "izhi-error" in view.status.value and words in _text(view.status.value)
+    assert view.result is None and not view.run_button.disabled
+
+
+def test_network_tab_cancel_stops_the_run_and_the_tab_recovers(ex):
+    view = ex.show_view("Network")
+    view._cancel.set()  # as if Cancel were pressed the moment the run starts
+    view._work(view.settings())
+    assert "Cancelled" in view.status.value and view.result is None
+    assert not view.run_button.disabled and view.cancel_button.disabled
