@@ -77,7 +77,7 @@ class NetworkView(BaseView):
                                           layout=W.Layout(width="150px"),
                                           style={"description_width": "62px"}),
                                    f"izhi-net-{name.replace('_', '-')}")
-        self.duration = dom(W.Text(value=format_value(PANEL_DURATION_MS), description="ms",
+        self.duration = dom(W.Text(value=format_value(PANEL_DURATION_MS), description="length ms",
                                    tooltip=f"length of the run (ms), up to "
                                            f"{PANEL_MAX_DURATION_MS:g}",
                                    continuous_update=False, layout=W.Layout(width="150px"),
@@ -86,7 +86,7 @@ class NetworkView(BaseView):
             ("published (net.m: v by 2 × 0.5 ms, then u)", "published"),
             ("Euler, 1 ms (Brian2's example)", "euler"),
             (f"RK4, {RK4_DT_MS:g} ms", "rk4")], value="published", description="scheme",
-            tooltip="how each ms is integrated", layout=W.Layout(width="330px"),
+            tooltip="how each ms is integrated", layout=W.Layout(width="380px"),
             style={"description_width": "62px"}), "izhi-net-scheme")
         self.run_button = dom(W.Button(description="Run network", icon="play",
                                        tooltip="run the network (compiled Brian2)",

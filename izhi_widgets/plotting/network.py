@@ -50,7 +50,7 @@ def plot_raster(result: NetworkResult, ax: Axes | None = None, *, max_neurons: i
         keep = i % stride == 0
         t, i = t[keep], i[keep]
     exc = i < result.params.n_exc
-    s = size if size is not None else max(0.3, min(4.0, 2000.0 / max(len(t), 1)))
+    s = size if size is not None else max(0.8, min(6.0, 12000.0 / max(len(t), 1)))
     a = ax.scatter(t[exc], i[exc], s=s, c=EXC_COLOR, marker=".", linewidths=0,
                    label="excitatory", rasterized=True)
     b = ax.scatter(t[~exc], i[~exc], s=s, c=INH_COLOR, marker=".", linewidths=0,

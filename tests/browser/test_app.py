@@ -609,3 +609,44 @@ def test_pattern_map_tab_runs_and_a_click_loads_the_cell(browser, voila_server, 
     finally:
         app.close()
         context.close()
+
+
+def _png_changed(app, css: str, before: str, timeout: int = 60_000) -> str:
+    app.page.wait_for_function(
+        f"(p) => document.querySelector('{css} canvas').toDataURL() !== p", arg=before,
+        timeout=timeout)
+    app.page.wait_for_timeout(300)  # let a second frame of the same draw land
+    return _png_of(app, css)
+
+
+def test_network_tab_runs_draws_a_raster_and_a_new_seed_changes_it(open_app):
+    app = open_app()
+    page = app.page
+    _open_tab(app, "Network")
+    run = page.locator(".izhi-net-run").first
+    run.wait_for(state="visible", timeout=30_000)
+    page.locator(".izhi-net-figure canvas").last.wait_for(state="visible", timeout=30_000)
+    app.page.wait_for_timeout(500)
+    empty = _png_of(app, ".izhi-net-figure")
+    app.set_field("izhi-net-duration", "500")
+    run.click()
+    page.wait_for_function(
+        "() => document.querySelector('.izhi-net-status').innerText.includes('run 1:')",
+        timeout=120_000)
+    first = _png_changed(app, ".izhi-net-figure", empty)
+    rates = page.locator(".izhi-net-rates").first.inner_text()
+    assert "excitatory" in rates and "inhibitory" in rates and "alpha peak" in rates
+    page.screenshot(path=str(ARTIFACTS / "view-network-1400.png"))
+    app.set_field("izhi-net-seed", "7")
+    run.click()
+    page.wait_for_function(
+        "() => document.querySelector('.izhi-net-status').innerText.includes('run 2:')",
+        timeout=120_000)
+    second = _png_changed(app, ".izhi-net-figure", first)
+    assert second != first
+    # a bad value gets a message in the tab, and the raster stays
+    app.set_field("izhi-net-p", "2")
+    run.click()
+    page.wait_for_function(
+        "() => document.querySelector('.izhi-net-status .izhi-error') !== null", timeout=30_000)
+    assert "connection probability" in page.locator(".izhi-net-status").first.inner_text()
