@@ -75,14 +75,19 @@ def draw_targets(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
         return np.tile(np.arange(n, dtype=np.int32), (n, 1))
     targets = rng.integers(0, n, size=(n, k), dtype=np.int32)
     targets.sort(axis=1)
-    while True:
-        repeat = np.zeros(targets.shape, dtype=bool)
-        repeat[:, 1:] = targets[:, 1:] == targets[:, :-1]
-        count = int(repeat.sum())
-        if count == 0:
-            return targets
-        targets[repeat] = rng.integers(0, n, size=count, dtype=np.int32)
-        targets.sort(axis=1)
+    rows = np.arange(n)
+    sub = targets
+    while len(rows):
+        repeat = np.zeros(sub.shape, dtype=bool)
+        repeat[:, 1:] = sub[:, 1:] == sub[:, :-1]
+        bad = repeat.any(axis=1)
+        rows, sub, repeat = rows[bad], sub[bad], repeat[bad]  # only rows with repeats
+        if not len(rows):
+            break
+        sub[repeat] = rng.integers(0, n, size=int(repeat.sum()), dtype=np.int32)
+        sub.sort(axis=1)
+        targets[rows] = sub
+    return targets
 
 
 def draw_network(params: NetworkParams, n_steps: int) -> NetworkDraws:

@@ -245,38 +245,52 @@ class CompiledNetwork:
             ) -> tuple[np.ndarray, np.ndarray]:
         """Run once; returns ``(spike_i, spike_step)`` as the binary recorded them.
 
-        ``neurons``: `NEURON_INPUTS` -> (n_neurons,) arrays; ``weights``/``targets``:
-        (n_neurons·n_out,); ``noise``: (n_steps, n_neurons). ``progress(fraction)`` is
+        ``neurons``: `NEURON_INPUTS` -> (n_neurons,) arrays (the bucket's size);
+        ``weights``, ``targets``: (n, k) arrays, row ``j`` neuron ``j``'s synapses, with
+        ``n``, ``k`` up to the buckets; ``noise``: (n_ms, n), ``n_ms`` up to the step
+        bucket. They are padded on the way to the binary's files (padding synapses weigh
+        0 and target the last neuron; padding noise is 0). ``progress(fraction)`` is
         called as the run goes; setting ``cancel`` stops the process (`RunCancelled`).
         """
         spec = self.spec
-        n, n_syn = spec.n_neurons, spec.n_neurons * spec.n_out
+        nb, kb = spec.n_neurons, spec.n_out
         if set(neurons) != set(NEURON_INPUTS):
             raise ValueError(f"neurons must name exactly {NEURON_INPUTS}")
-        if weights.shape != (n_syn,) or targets.shape != (n_syn,):
-            raise ValueError(f"weights and targets must have shape {(n_syn,)}")
-        if noise.shape != (spec.n_steps, n):
-            raise ValueError(f"noise shape {noise.shape} != {(spec.n_steps, n)}")
-        if targets.size and (targets.min() < 0 or targets.max() >= n):
+        n, k = weights.shape
+        if targets.shape != (n, k) or n > nb or k > kb:
+            raise ValueError(f"weights and targets must have the same shape, at most "
+                             f"{(nb, kb)}; got {weights.shape} and {targets.shape}")
+        if noise.ndim != 2 or noise.shape[0] > spec.n_steps or noise.shape[1] != n:
+            raise ValueError(f"noise shape {noise.shape}: at most {spec.n_steps} ms for {n} "
+                             f"neurons")
+        if targets.size and (targets.min() < 0 or targets.max() >= nb):
             raise ValueError("a synapse's target is outside the network")
         self.check()
-        size = 8 * (noise.size + n_syn) + 4 * n_syn
+        size = 8 * (spec.n_steps * nb + nb * kb) + 4 * nb * kb
         with tempfile.TemporaryDirectory(prefix="izhinet-run-", dir=_run_tmpdir(size)) as tmp:
             args = [self.binary, "--results_dir", tmp + os.sep]
 
-            def put(name: str, array: np.ndarray, dtype) -> str:
+            def put(name: str, array: np.ndarray, shape: tuple, dtype, fill) -> str:
                 path = os.path.join(tmp, name + ".dat")
-                np.ascontiguousarray(array, dtype=dtype).tofile(path)
+                if array.shape == shape:
+                    np.ascontiguousarray(array, dtype=dtype).tofile(path)
+                    return path
+                data = np.memmap(path, dtype=dtype, mode="w+", shape=shape)
+                if fill:
+                    data[...] = fill
+                data[: array.shape[0], : array.shape[1]] = array
+                data.flush()
+                del data
                 return path
 
             for name in NEURON_INPUTS:
-                value = np.asarray(neurons[name], dtype=np.float64).reshape(-1)
-                if value.size != n:
-                    raise ValueError(f"{name}: {value.size} values for {n} neurons")
-                args.append(f"{GROUP}.{name}={put(name, value, np.float64)}")
-            args += [f"{SYN}.w={put('w', weights, np.float64)}",
-                     f"{SYN}.target={put('target', targets, np.int32)}",
-                     f"{NOISE}.values={put('noise', noise, np.float64)}",
+                value = np.asarray(neurons[name], dtype=np.float64).reshape(-1, 1)
+                if value.shape[0] != nb:
+                    raise ValueError(f"{name}: {value.shape[0]} values for {nb} neurons")
+                args.append(f"{GROUP}.{name}={put(name, value, (nb, 1), np.float64, 0)}")
+            args += [f"{SYN}.w={put('w', weights, (nb, kb), np.float64, 0)}",
+                     f"{SYN}.target={put('target', targets, (nb, kb), np.int32, nb - 1)}",
+                     f"{NOISE}.values={put('noise', noise, (spec.n_steps, nb), np.float64, 0)}",
                      f"{GROUP}.t_stop={float(t_stop_ms) / 1000.0!r}",
                      f"{GROUP}.spike_cap={float(spike_cap)!r}"]
             self._execute(args, progress, cancel, timeout_s)

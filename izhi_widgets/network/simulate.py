@@ -47,7 +47,11 @@ __all__ = ["simulate_network", "network_spec", "check_run", "RATE_CAP_HZ",
 RATE_CAP_HZ = 250.0
 #: The longest run (ms).
 MAX_DURATION_MS = 60_000.0
-#: From this many neurons the engine uses two OpenMP threads (see benchmarks/bench_network.py).
+#: From this many neurons the engine would use two OpenMP threads. Measured with
+#: ``benchmarks/bench_network.py`` (10 000 neurons x 1 000 synapses x 1 s on this 2-core
+#: machine): two threads took about twice the CPU and wall time of one (Brian2 propagates
+#: spikes onto postsynaptic variables in one thread, and the neurons' update is too cheap
+#: to share), so the threshold is above `MAX_NEURONS`: never.
 THREADS_FROM_NEURONS = 10**9
 MIN_STEP_BUCKET = 1024
 #: The default step of the ``rk4`` scheme (ms).
@@ -102,9 +106,9 @@ def network_spec(params: NetworkParams, duration_ms: float = 1000.0,
                    _step_bucket(n_ms), threads, dt)
 
 
-def _engine_inputs(draws: NetworkDraws, spec: NetSpec):
-    p = draws.params
-    n, nb, k, kb = p.n, spec.n_neurons, p.n_out, spec.n_out
+def _neuron_inputs(draws: NetworkDraws, spec: NetSpec) -> dict[str, np.ndarray]:
+    """The per-neuron values, padded to the bucket (padding neurons never fire)."""
+    n, nb = draws.params.n, spec.n_neurons
     neurons = {}
     for name in ("a", "b", "c", "d"):
         neurons[name] = np.zeros(nb)
@@ -114,13 +118,7 @@ def _engine_inputs(draws: NetworkDraws, spec: NetSpec):
     neurons["u"][:n] = draws.u0
     neurons["active"] = np.zeros(nb)
     neurons["active"][:n] = 1.0
-    weights = np.zeros((nb, kb))
-    weights[:n, :k] = draws.weights
-    targets = np.full((nb, kb), nb - 1, dtype=np.int32)  # padding slots weigh 0
-    targets[:n, :k] = draws.targets
-    noise = np.zeros((spec.n_steps, nb))
-    noise[: draws.noise.shape[0], :n] = draws.noise
-    return neurons, weights.reshape(-1), targets.reshape(-1), noise
+    return neurons
 
 
 def simulate_network(params: NetworkParams, duration_ms: float = 1000.0,
@@ -165,12 +163,12 @@ def simulate_network(params: NetworkParams, duration_ms: float = 1000.0,
     engine = get_network_engine(spec)
     say(0.0, "drawing the weights and the noise…")
     draws = draw_network(params, n_ms)
-    neurons, weights, targets, noise = _engine_inputs(draws, spec)
-    del draws
     cap = int(math.ceil(RATE_CAP_HZ * duration / 1000.0))
     index, step = engine.run(
-        neurons, weights, targets, noise, t_stop_ms=duration - 0.5 * dt, spike_cap=cap,
+        _neuron_inputs(draws, spec), draws.weights, draws.targets, draws.noise,
+        t_stop_ms=duration - 0.5 * dt, spike_cap=cap,
         progress=lambda f: say(f, f"simulating… {100 * f:.0f} %"), cancel=cancel)
+    del draws
     keep = step * dt < duration
     index, step = index[keep], step[keep]
     order = np.lexsort((index, step))
