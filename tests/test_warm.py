@@ -110,7 +110,7 @@ def test_full_covers_the_network_tab_the_report_and_the_network_tests():
         assert network_spec(paper, 1000, scheme, dt) in full  # the tab's default, the tests
     assert network_spec(paper, 2000) in full  # the tab's longest run
     assert network_spec(NetworkParams(p=0.2, seed=5), 600) in full  # the sparse test
-    assert NetSpec("published", 1024, 1024, 1024) in full
+    assert NetSpec("published", 1024, 1024, 1024, dense=True) in full
 
 
 def _family(spec):

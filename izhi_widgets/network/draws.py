@@ -62,7 +62,8 @@ class NetworkDraws:
 
 
 def draw_targets(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
-    """``k`` distinct targets out of ``n`` for each of ``n`` neurons, sorted per row (int32).
+    """``k`` distinct targets out of ``n`` for each of ``n`` neurons, sorted per row (int32;
+    for ``k == n`` a read-only view).
 
     Drawn with replacement, then repeats are drawn again until every row is distinct
     (a few rounds: a row of ``k`` has about ``k²/2n`` repeats).
@@ -71,8 +72,8 @@ def draw_targets(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
     >>> t.shape, bool((np.diff(t, axis=1) > 0).all())
     ((50, 20), True)
     """
-    if k == n:
-        return np.tile(np.arange(n, dtype=np.int32), (n, 1))
+    if k == n:  # all-to-all: every row is 0 ... n-1 (a read-only view, no memory)
+        return np.broadcast_to(np.arange(n, dtype=np.int32), (n, n))
     targets = rng.integers(0, n, size=(n, k), dtype=np.int32)
     targets.sort(axis=1)
     rows = np.arange(n)

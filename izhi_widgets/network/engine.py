@@ -30,7 +30,7 @@ Examples
 >>> from izhi_widgets.network.engine import NetSpec, bucket_size
 >>> bucket_size(1000), bucket_size(10_000), bucket_size(100_000)
 (1024, 10240, 106496)
->>> NetSpec("published", 1024, 1024, 1024).key().startswith("published-n1024-k1024-s1024-t1-")
+>>> NetSpec("published", 1024, 1024, 1024, dense=True).key().startswith("published-n1024-dense-s1024-t1-")
 True
 """
 
@@ -91,12 +91,16 @@ class NetSpec:
     n_steps: int  # ms
     threads: int = 1
     dt_ms: float = 1.0
+    #: All-to-all (``n_out == n_neurons``): the targets are the slots themselves, so the
+    #: run passes none (saves a file and a copy of every synapse).
+    dense: bool = False
 
     def key(self) -> str:
         text = json.dumps([asdict(self), _brian2_version(), _NET_VERSION, sys.version[:6]])
         digest = hashlib.sha1(text.encode()).hexdigest()[:10]
         dt = "" if self.dt_ms == 1.0 else f"-dt{self.dt_ms:g}"
-        return (f"{self.scheme}{dt}-n{self.n_neurons}-k{self.n_out}-s{self.n_steps}"
+        kind = "dense" if self.dense else f"k{self.n_out}"
+        return (f"{self.scheme}{dt}-n{self.n_neurons}-{kind}-s{self.n_steps}"
                 f"-t{self.threads}-{digest}")
 
 
@@ -154,7 +158,7 @@ def _build(spec: NetSpec, directory: str, object_cache: str | None = None) -> di
                + "I = noise_in(t, i) + Isyn : 1\n")
         group = b2.NeuronGroup(spec.n_neurons, eqs, threshold=threshold, reset=reset,
                                method="rk4", namespace=namespace, name=GROUP, dt=dt)
-        syn = b2.Synapses(group, group, "w : 1\ntarget : integer",
+        syn = b2.Synapses(group, group, "w : 1" + ("" if spec.dense else "\ntarget : integer"),
                           on_pre={"pre": "Isyn_post += w", "off": "Isyn_post -= w"},
                           delay={"off": 1 * ms}, namespace=namespace, name=SYN, dt=dt)
     else:
@@ -164,16 +168,18 @@ def _build(spec: NetSpec, directory: str, object_cache: str | None = None) -> di
         # after the threshold, the synapses and the reset: the paper's order
         group.run_regularly(_PUBLISHED if spec.scheme == "published" else _EULER,
                             when="end", name="izhinet_update")
-        syn = b2.Synapses(group, group, "w : 1\ntarget : integer", on_pre="Isyn_post += w",
+        syn = b2.Synapses(group, group, "w : 1" + ("" if spec.dense else "\ntarget : integer"),
+                          on_pre="Isyn_post += w",
                           namespace=namespace, name=SYN, dt=dt)
     syn.connect(j="k for k in range(K)", namespace=namespace)
     b2.device.apply_run_args()
-    post = b2.device.get_array_name(syn.variables["_synaptic_post"], access_data=False)
-    target = b2.device.get_array_name(syn.variables["target"], access_data=False)
-    b2.device.insert_code("main", f"""
-    // izhi_widgets: the synapses' targets are a value of the run
-    for (size_t _s = 0; _s < {post}.size(); _s++) {post}[_s] = {target}[_s];
-    """)
+    if not spec.dense:
+        post = b2.device.get_array_name(syn.variables["_synaptic_post"], access_data=False)
+        target = b2.device.get_array_name(syn.variables["target"], access_data=False)
+        b2.device.insert_code("main", f"""
+        // izhi_widgets: the synapses' targets are a value of the run
+        for (size_t _s = 0; _s < {post}.size(); _s++) {post}[_s] = {target}[_s];
+        """)
     spikes = b2.SpikeMonitor(group, name=SPIKES)
     net = b2.Network(group, syn, spikes, name="izhinet_net")
     net.run(spec.n_steps * ms, namespace=namespace, report="stdout", report_period=0.1 * b2.second)
@@ -263,7 +269,11 @@ class CompiledNetwork:
         if noise.ndim != 2 or noise.shape[0] > spec.n_steps or noise.shape[1] != n:
             raise ValueError(f"noise shape {noise.shape}: at most {spec.n_steps} ms for {n} "
                              f"neurons")
-        if targets.size and (targets.min() < 0 or targets.max() >= nb):
+        if spec.dense:
+            if (n, k) != (targets.shape[0], targets.shape[0]) or not np.array_equal(
+                    targets[0], np.arange(n)) or not (targets == targets[0]).all():
+                raise ValueError("a dense (all-to-all) engine takes targets 0 … n-1 per row")
+        elif targets.size and (targets.min() < 0 or targets.max() >= nb):
             raise ValueError("a synapse's target is outside the network")
         self.check()
         size = 8 * (spec.n_steps * nb + nb * kb) + 4 * nb * kb
@@ -288,9 +298,10 @@ class CompiledNetwork:
                 if value.shape[0] != nb:
                     raise ValueError(f"{name}: {value.shape[0]} values for {nb} neurons")
                 args.append(f"{GROUP}.{name}={put(name, value, (nb, 1), np.float64, 0)}")
-            args += [f"{SYN}.w={put('w', weights, (nb, kb), np.float64, 0)}",
-                     f"{SYN}.target={put('target', targets, (nb, kb), np.int32, nb - 1)}",
-                     f"{NOISE}.values={put('noise', noise, (spec.n_steps, nb), np.float64, 0)}",
+            args.append(f"{SYN}.w={put('w', weights, (nb, kb), np.float64, 0)}")
+            if not spec.dense:
+                args.append(f"{SYN}.target={put('target', targets, (nb, kb), np.int32, nb - 1)}")
+            args += [f"{NOISE}.values={put('noise', noise, (spec.n_steps, nb), np.float64, 0)}",
                      f"{GROUP}.t_stop={float(t_stop_ms) / 1000.0!r}",
                      f"{GROUP}.spike_cap={float(spike_cap)!r}"]
             self._execute(args, progress, cancel, timeout_s)
@@ -321,23 +332,31 @@ class CompiledNetwork:
 
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
-        start = time.monotonic()
+        done, stopped = threading.Event(), []
+
+        def watch() -> None:  # cancel and timeout, without polling the process itself
+            start = time.monotonic()
+            while not done.wait(0.02):
+                if cancel is not None and cancel.is_set():
+                    stopped.append("cancel")
+                elif time.monotonic() - start > timeout_s:
+                    stopped.append("timeout")
+                if stopped:
+                    proc.kill()
+                    return
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
         try:
-            while True:
-                try:
-                    proc.wait(timeout=0.05)
-                    break
-                except subprocess.TimeoutExpired:
-                    if cancel is not None and cancel.is_set():
-                        proc.kill()
-                        proc.wait()
-                        raise RunCancelled("the network run was cancelled") from None
-                    if time.monotonic() - start > timeout_s:
-                        proc.kill()
-                        proc.wait()
-                        raise RuntimeError(f"the network run took longer than {timeout_s} s")
+            proc.wait()  # a blocking wait: returns as soon as the binary ends
         finally:
+            done.set()
+            watcher.join(timeout=5)
             reader.join(timeout=5)
+        if stopped == ["cancel"]:
+            raise RunCancelled("the network run was cancelled")
+        if stopped:
+            raise RuntimeError(f"the network run took longer than {timeout_s} s")
         err = proc.stderr.read() if proc.stderr else b""  # type: ignore[union-attr]
         if proc.returncode != 0:
             raise RuntimeError(f"the compiled network failed ({proc.returncode}): "

@@ -103,7 +103,7 @@ def network_spec(params: NetworkParams, duration_ms: float = 1000.0,
     _duration, dt, n_ms = check_run(duration_ms, scheme, dt_ms)
     threads = 2 if params.n >= THREADS_FROM_NEURONS else 1
     return NetSpec(scheme, bucket_size(params.n), bucket_size(params.n_out),
-                   _step_bucket(n_ms), threads, dt)
+                   _step_bucket(n_ms), threads, dt, dense=params.p == 1.0)
 
 
 def _neuron_inputs(draws: NetworkDraws, spec: NetSpec) -> dict[str, np.ndarray]:
