@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from izhi_widgets import PRESETS, RunSpec, Step, simulate, simulate_batch
 from izhi_widgets.analysis import FICurve
 from izhi_widgets.experiments import FI_EXAMPLE_RANGES, preset_results
-from izhi_widgets.plotting import (COMPARISON_KEYS, COMPARISON_SETTINGS, Portrait,
+from izhi_widgets.plotting import (COMPARISON_KEYS, COMPARISON_SETTINGS, PAGE_WIDTH_IN, Portrait,
                                    plot_fi_examples, plot_gallery_2003, plot_gallery_2004,
                                    plot_numerics_comparison, plot_phase_portraits)
 from izhi_widgets.result import SimulationResult
@@ -130,6 +130,13 @@ class ReportRuns:
         """Dense F-I curves of G (class 1) and H (class 2)."""
         return self._once("fi", lambda: {key: dense_fi_curve(key) for key in ("G", "H")})
 
+    def network(self, seed: int, scheme: str = "published"):
+        """The 2003 network (default `NetworkParams`, seed ``seed``) for 1 s under ``scheme``."""
+        from izhi_widgets.network import NetworkParams, simulate_network
+
+        return self._once(("network", seed, scheme), lambda: simulate_network(
+            NetworkParams(seed=seed), 1000.0, scheme))
+
     def onset_run(self, key: str) -> SimulationResult:
         """Preset ``key``'s neuron under a step just above its onset current, from rest."""
         preset = PRESETS[key]
@@ -225,6 +232,40 @@ def _pattern_maps(runs: "ReportRuns") -> Figure:
     return fig
 
 
+#: The seeds of the network table (the figure shows the first).
+NETWORK_SEEDS = (0, 1, 2, 3, 4)
+
+
+def _network(runs: "ReportRuns") -> Figure:
+    """The 2003 network, seed 0: the paper's scheme next to a 1 ms Euler step."""
+    from izhi_widgets.plotting import plot_network
+
+    fig = Figure(figsize=(PAGE_WIDTH_IN, 5.8))
+    seed = NETWORK_SEEDS[0]
+    plot_network([runs.network(seed), runs.network(seed, "euler")],
+                 ["published scheme (net.m)", "Euler, one 1 ms step (Brian2's example)"],
+                 fig=fig)
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.92, bottom=0.08)
+    return fig
+
+
+def network_table(ctx) -> str:
+    """Rates and rhythms of the network under both schemes, per seed (Markdown)."""
+    lines = ["| seed | published: all / exc / inh (Hz) | alpha, gamma peak (Hz) | "
+             "Euler: all (Hz) | Euler / published |",
+             "|---:|---:|---:|---:|---:|"]
+    ratios = []
+    for seed in NETWORK_SEEDS:
+        pub, eul = ctx.runs.network(seed), ctx.runs.network(seed, "euler")
+        r, e, peaks = pub.rates_hz(), eul.rates_hz(), pub.peaks()
+        ratios.append(e["all"] / r["all"])
+        lines.append(f"| {seed} | {r['all']:.2f} / {r['exc']:.2f} / {r['inh']:.2f} | "
+                     f"{peaks['alpha_hz']:.0f}, {peaks['gamma_hz']:.0f} | {e['all']:.2f} | "
+                     f"{ratios[-1]:.3f} |")
+    lines.append(f"| mean | | | | {np.mean(ratios):.3f} |")
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True)
 class FigureSpec:
     """A report figure: written to ``figures/<name>.svg`` (and .png)."""
@@ -314,6 +355,17 @@ FIGURES: list[FigureSpec] = [
         "plane (2 091 and 1 968 cells), with the cell types that live in each plane placed "
         "on it (open circles).",
         _pattern_maps),
+    FigureSpec(
+        "network",
+        "The 2003 network (800 excitatory, 200 inhibitory neurons, all-to-all random "
+        "weights, thalamic noise; seed 0), 1 s in the compiled Brian2 engine. Left: the "
+        "paper's scheme (net.m: each ms, v by two 0.5 ms half steps, then u with the new v); "
+        "right: the same network, the same draws, one 1 ms Euler step of v and u, as in "
+        "Brian2's example of this network. Top: the raster (excitatory blue, inhibitory "
+        "red); middle: the population rate per 1 ms bin; bottom: the power spectrum of the "
+        "population spike count (grey: the periodogram; black: smoothed over 2 Hz; dotted: "
+        "the floor, the mean power from 150 Hz up), with the alpha and gamma peaks marked.",
+        _network),
 ]
 
 
@@ -357,6 +409,11 @@ SCREENSHOTS: list[Screenshot] = [
     Screenshot("view-excitability", "view-excitability-1400.png",
                "The Excitability tab, preset G: the bifurcation diagram and the F-I curve "
                "with up and down sweeps; class 1, with the reason."),
+    Screenshot("view-network", "view-network-1400.png",
+               "The Network tab after a 500 ms run of the paper's network: sizes, weight "
+               "scales, noise, connection probability, seed, scheme and length in boxes; the "
+               "raster, the population rate, the spectrum with its rhythms labelled; the "
+               "populations' rates below (out of view)."),
     Screenshot("view-map", "view-map-1400.png",
                "The Pattern map tab: the classified (c, d) plane of the panel's neuron and "
                "stimulus; hovering names a cell's pattern, a click loads it into the panel."),
@@ -399,6 +456,11 @@ BLOCKS: list[MarkdownBlock] = [
         "label-changes", lambda ctx: markdown_label_changes(ctx.rows),
         "The presets whose classifier label changes under some setting (\"same\": the label "
         "of the published run)."),
+    MarkdownBlock(
+        "network-rates", network_table,
+        "The 2003 network, 1 s, default parameters, five seeds: the mean rates under the "
+        "paper's scheme, the peaks of its population spectrum, and the rate under a 1 ms "
+        "Euler step. Computed at build time."),
     MarkdownBlock("brian2-listing", tables.brian2_listing),
     MarkdownBlock("scheme-listing", tables.scheme_listing),
 ]

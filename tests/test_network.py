@@ -19,7 +19,7 @@ import threading
 import numpy as np
 import pytest
 
-from izhi_widgets.network import NetworkParams, draw_network, simulate_network
+from izhi_widgets.network import NetworkParams, draw_network, network_spec, simulate_network
 from izhi_widgets.network.engine import RunCancelled, bucket_size
 from izhi_widgets.network.result import NetworkResult
 from network_reference import reference_network
@@ -127,6 +127,13 @@ def test_progress_reaches_the_end_and_cancel_stops():
     seen = []
     simulate_network(NetworkParams(seed=4), 1000.0, progress=lambda f, t: seen.append((f, t)))
     assert seen[-1][0] == 1.0 and "100 %" in seen[-1][1]
+    assert [f for f, _t in seen] == sorted(f for f, _t in seen)
+    # the paper's network runs without the binary's own report (fast: no clock reads);
+    # large structures report when someone watches, and only then
+    assert not network_spec(NetworkParams(), 1000, progress=True).report
+    big = NetworkParams(n_exc=8000, n_inh=2000, p=0.1)
+    assert network_spec(big, 1000, progress=True).report
+    assert not network_spec(big, 1000).report
     stop = threading.Event()
     stop.set()
     with pytest.raises(RunCancelled):

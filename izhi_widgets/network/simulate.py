@@ -35,7 +35,8 @@ from typing import Callable
 import numpy as np
 
 from .draws import NetworkDraws, draw_network
-from .engine import (SCHEMES, NetSpec, bucket_size, get_network_engine, is_network_built)
+from .engine import (SCHEMES, NetSpec, bucket_size, get_network_engine, is_network_built,
+                     wants_report)
 from .params import NetworkParams, _gib, memory_limit_bytes, synapse_bytes
 from .result import NetworkResult
 
@@ -98,12 +99,15 @@ def check_run(duration_ms: float, scheme: str, dt_ms: float | None) -> tuple[flo
 
 
 def network_spec(params: NetworkParams, duration_ms: float = 1000.0,
-                 scheme: str = "published", dt_ms: float | None = None) -> NetSpec:
-    """The compiled structure a run needs (`izhi_widgets.network.engine.NetSpec`)."""
+                 scheme: str = "published", dt_ms: float | None = None,
+                 progress: bool = False) -> NetSpec:
+    """The compiled structure a run needs (`izhi_widgets.network.engine.NetSpec`);
+    ``progress``: the run is watched (large structures then report their progress)."""
     _duration, dt, n_ms = check_run(duration_ms, scheme, dt_ms)
     threads = 2 if params.n >= THREADS_FROM_NEURONS else 1
-    return NetSpec(scheme, bucket_size(params.n), bucket_size(params.n_out),
-                   _step_bucket(n_ms), threads, dt, dense=params.p == 1.0)
+    nb, kb, steps = bucket_size(params.n), bucket_size(params.n_out), _step_bucket(n_ms)
+    return NetSpec(scheme, nb, kb, steps, threads, dt, dense=params.p == 1.0,
+                   report=progress and wants_report(nb, kb, steps, dt))
 
 
 def _neuron_inputs(draws: NetworkDraws, spec: NetSpec) -> dict[str, np.ndarray]:
@@ -149,7 +153,7 @@ def simulate_network(params: NetworkParams, duration_ms: float = 1000.0,
     if not isinstance(params, NetworkParams):
         raise ValueError(f"params must be a NetworkParams, got {type(params).__name__}")
     duration, dt, n_ms = check_run(duration_ms, scheme, dt_ms)
-    spec = network_spec(params, duration, scheme, dt)
+    spec = network_spec(params, duration, scheme, dt, progress=progress is not None)
     need = synapse_bytes(spec.n_neurons * spec.n_out) + 24 * spec.n_neurons * spec.n_steps
     if need > memory_limit_bytes():
         raise ValueError(f"this run needs about {_gib(need)} of memory (synapses and "
@@ -164,11 +168,13 @@ def simulate_network(params: NetworkParams, duration_ms: float = 1000.0,
     say(0.0, "drawing the weights and the noise…")
     draws = draw_network(params, n_ms)
     cap = int(math.ceil(RATE_CAP_HZ * duration / 1000.0))
+    say(0.0, "simulating…")
     index, step = engine.run(
         _neuron_inputs(draws, spec), draws.weights, draws.targets, draws.noise,
         t_stop_ms=duration - 0.5 * dt, spike_cap=cap,
         progress=lambda f: say(f, f"simulating… {100 * f:.0f} %"), cancel=cancel)
     del draws
+    say(1.0, "simulated 100 %")
     keep = step * dt < duration
     index, step = index[keep], step[keep]
     order = np.lexsort((index, step))
