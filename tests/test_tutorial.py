@@ -80,10 +80,10 @@ def test_chapters_and_placeholders(nb):
                 for line in _text(c).splitlines() if line.startswith("## ")]
     for words in ("ten lines of Brian2", "simulate", "RS to IB to CH", "phase plane",
                   "F–I curves", "Why the step matters", "batched run", "Dynamics",
-                  "Coming later", "The explorer"):
+                  "The 2003 network", "Coming later", "The explorer"):
         assert any(words in h for h in headings), words
     later = next(_text(c) for c in nb["cells"] if _text(c).startswith("## Coming later"))
-    for topic in ("The exact reference", "The network"):
+    for topic in ("The exact reference",):
         assert re.search(rf"\*\*{topic}\*\*.*comes with later work", later)
 
 
@@ -101,3 +101,10 @@ def test_the_dynamics_chapter_shows_its_results(nb):
     assert "damped oscillation period 41.0 ms" in text
     assert "G: saddle-node at I = 2.25" in text and "H: andronov-hopf at I = 0.4" in text
     assert "c =  -55.0: mixed mode" in text and "c =  -50.0: tonic bursting" in text
+
+
+def test_the_network_chapter_shows_the_rates_and_the_rhythm_moving(nb):
+    text = "".join(_outputs_text(c) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "{'exc': 7.49, 'inh': 7.01, 'all': 7.39} Hz" in text  # seed 0, the paper's rate
+    assert "w_inh = 0.5: 55.29 Hz" in text and "w_inh = 2.0:  6.03 Hz" in text
+    assert "gamma peak 42 Hz" in text
