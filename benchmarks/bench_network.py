@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import numpy as np  # noqa: E402
 
 from izhi_widgets.network import NetworkParams, draw_network, simulate_network  # noqa: E402
+from izhi_widgets.network.params import BYTES_PER_SYNAPSE, memory_limit_bytes  # noqa: E402
 from izhi_widgets.network import simulate as sim_mod  # noqa: E402
 from izhi_widgets.network.engine import get_network_engine, is_network_built  # noqa: E402
 
@@ -100,7 +101,12 @@ def child_case(n: int, threads: int, repeats: int) -> dict:
     out = brian_runs(params, repeats, threads)
     out["self_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["binary_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    out["synapses"] = params.n_synapses
+    spec = sim_mod.network_spec(params, 1000)
+    out["synapses"] = spec.n_neurons * spec.n_out  # as run (padded to the buckets)
+    # the run's input files (in /dev/shm when it has room: memory, but not in any RSS)
+    out["files_mb"] = (12 * spec.n_neurons * spec.n_out * (0 if spec.dense else 1)
+                       + 8 * spec.n_neurons * spec.n_out * (1 if spec.dense else 0)
+                       + 8 * spec.n_neurons * spec.n_steps) / 2**20
     return out
 
 
@@ -198,19 +204,22 @@ def main() -> None:
         if "error" in r:
             print(f"{n:,} neurons: failed: {r['error']}")
             continue
-        peak = r["self_rss_mb"] + r["binary_rss_mb"]
+        peak = r["self_rss_mb"] + r["binary_rss_mb"] + r["files_mb"]
         per_syn = peak * 2**20 / r["synapses"]
         print(f"{n:,} neurons x 1 000 synapses x 1 s: {r['wall_s']:.1f} s wall, "
-              f"{r['cpu_s']:.1f} s CPU, {r['rate_hz']:.2f} Hz; peak RSS {r['self_rss_mb']:.0f} MB "
-              f"(Python) + {r['binary_rss_mb']:.0f} MB (binary) = {peak / 1024:.1f} GiB, "
-              f"{per_syn:.0f} B per synapse"
+              f"{r['cpu_s']:.1f} s CPU, {r['rate_hz']:.2f} Hz; peak memory {peak / 1024:.1f} GiB "
+              f"= RSS {r['self_rss_mb']:.0f} MB (Python) + {r['binary_rss_mb']:.0f} MB "
+              f"(binary) + {r['files_mb']:.0f} MB (input files in /dev/shm); "
+              f"{per_syn:.0f} B per synapse, noise included"
               f"{'  [build ' + format(r['build_s'], '.0f') + ' s]' if r['build_s'] else ''}")
     if per_syn:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
         largest = int(0.9 * total / per_syn / 1000)
         print(f"\nlargest network with 1 000 synapses each on this machine "
               f"({total / 2**30:.0f} GiB): about {largest:,} neurons (90 % of the memory at "
-              f"{per_syn:.0f} B per synapse, noise and files included)")
+              f"{per_syn:.0f} B per synapse, noise and input files included); NetworkParams "
+              f"accepts up to {int(memory_limit_bytes() / BYTES_PER_SYNAPSE / 1000):,} "
+              f"(75 % at {BYTES_PER_SYNAPSE} B per synapse)")
 
 
 if __name__ == "__main__":

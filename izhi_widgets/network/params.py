@@ -13,8 +13,9 @@ network "with 1 000 synapses each" and the paper's per-synapse weights is
 
 Memory: a run holds each synapse's weight and target twice (here and in the compiled
 engine) plus the engine's own tables, about `BYTES_PER_SYNAPSE` bytes a synapse; sizes
-whose synapses would need more than `memory_limit_bytes` are refused with a
-``ValueError`` that says how much they need.
+whose synapses would need more than `memory_limit_bytes` (75 % of the machine's memory)
+are refused with a ``ValueError`` that says how much they need. On a 24 GiB machine that
+is about 230 000 neurons with 1 000 synapses each.
 
 Examples
 --------
@@ -39,10 +40,12 @@ from dataclasses import asdict, dataclass, fields
 __all__ = ["NetworkParams", "BYTES_PER_SYNAPSE", "memory_limit_bytes", "synapse_bytes",
            "MAX_NEURONS"]
 
-#: Bytes a synapse costs during a run (weight and target in this process and in the
-#: engine's input files, the engine's weight, target, source and post arrays and its
-#: spike-queue tables; measured peak ~ 45 B at 10^8 synapses, rounded up).
-BYTES_PER_SYNAPSE = 56
+#: Bytes a synapse costs during a run: its weight and target here and in the engine's
+#: input file, the engine's weight, target, source and post arrays and its spike-queue
+#: tables. Measured (benchmarks/bench_network.py, 100 000 neurons x 1 000 synapses, 1.09e8
+#: synapses after padding): 9.5 GiB at the peak, of which ~2.6 GiB is the 1 s of noise
+#: (`simulate_network` counts 24 B per neuron-ms for it) -> ~68 B a synapse; rounded up.
+BYTES_PER_SYNAPSE = 80
 #: The largest network accepted at all (neurons), whatever the memory.
 MAX_NEURONS = 2_000_000
 
