@@ -212,3 +212,27 @@ def test_buckets_pad_by_at_most_an_eighth():
     for n in (1, 15, 16, 17, 100, 1000, 1024, 1025, 10_000, 99_999, 100_000):
         b = bucket_size(n)
         assert b >= n and (n < 16 or b <= 1.125 * n + 1)
+
+
+def test_a_network_binary_others_could_have_written_is_refused(tmp_path):
+    import os
+    import shutil
+
+    from izhi_widgets.network.engine import CompiledNetwork, NetSpec, get_network_engine
+
+    spec = network_spec(NetworkParams(), 1000)
+    built = get_network_engine(spec)
+    root = tmp_path / "cache"
+    target = root / "networks" / spec.key()
+    shutil.copytree(built.directory, target)
+    for path in (root, root / "networks", target):
+        os.chmod(path, 0o700)
+    CompiledNetwork(spec, target)  # private: accepted
+    os.chmod(root / "networks", 0o777)
+    with pytest.raises(PermissionError, match="writable by group or others"):
+        CompiledNetwork(spec, target)
+    os.chmod(root / "networks", 0o700)
+    os.chmod(target / "main", 0o777)
+    with pytest.raises(PermissionError, match="writable by group or others"):
+        CompiledNetwork(spec, target)
+    assert isinstance(spec, NetSpec)

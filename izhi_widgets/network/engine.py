@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
@@ -333,8 +334,6 @@ class CompiledNetwork:
         return out[0].astype(np.int64), steps
 
     def _execute(self, args, progress, cancel, timeout_s) -> None:
-        import time
-
         if cancel is not None and cancel.is_set():
             raise RunCancelled("the network run was cancelled")
         proc = subprocess.Popen(args, cwd=str(self.directory), stdout=subprocess.PIPE,
