@@ -77,11 +77,12 @@ class NetworkView(BaseView):
                                           layout=W.Layout(width="150px"),
                                           style={"description_width": "62px"}),
                                    f"izhi-net-{name.replace('_', '-')}")
-        self.duration = dom(W.Text(value=format_value(PANEL_DURATION_MS), description="length ms",
+        self.duration = dom(W.Text(value=format_value(PANEL_DURATION_MS),
+                                   description="length (ms)",
                                    tooltip=f"length of the run (ms), up to "
                                            f"{PANEL_MAX_DURATION_MS:g}",
-                                   continuous_update=False, layout=W.Layout(width="150px"),
-                                   style={"description_width": "62px"}), "izhi-net-duration")
+                                   continuous_update=False, layout=W.Layout(width="170px"),
+                                   style={"description_width": "80px"}), "izhi-net-duration")
         self.scheme = dom(W.Dropdown(options=[
             ("published (net.m: v by 2 × 0.5 ms, then u)", "published"),
             ("Euler, 1 ms (Brian2's example)", "euler"),
