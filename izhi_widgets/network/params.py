@@ -15,7 +15,7 @@ Memory: a run holds each synapse's weight and target twice (here and in the comp
 engine) plus the engine's own tables, about `BYTES_PER_SYNAPSE` bytes a synapse; sizes
 whose synapses would need more than `memory_limit_bytes` (75 % of the machine's memory)
 are refused with a ``ValueError`` that says how much they need. On a 24 GiB machine that
-is about 230 000 neurons with 1 000 synapses each.
+is about 237 000 neurons with 1 000 synapses each.
 
 Examples
 --------
