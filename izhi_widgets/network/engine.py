@@ -65,7 +65,7 @@ SCHEMES = ("published", "euler", "rk4")
 NEURON_INPUTS = ("a", "b", "c", "d", "v", "u", "active")
 GROUP, SYN, NOISE, SPIKES = "izhinet", "izhinet_syn", "izhinet_noise", "izhinet_spikes"
 V_PEAK = 30.0
-_NET_VERSION = "2"  # bump when the generated network changes
+_NET_VERSION = "3"  # bump when the generated network changes
 #: Runs asked for progress report it when their structure is at least this big (synapses,
 #: or neuron-steps). The report reads the process CPU clock (a system call, not vDSO) for
 #: every object at every step: ~8000 calls a second of model time, each a chance to be
@@ -231,6 +231,12 @@ def _build_in_child(spec: NetSpec, target: Path) -> None:
                                    f"{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
             for sub in ("code_objects", "brianlib", "results"):
                 shutil.rmtree(work / sub, ignore_errors=True)
+            # The noise's initial values (zeros, n_steps x n_neurons float64: 0.9 GB at
+            # 100 000 neurons) would be read from disk at every start; every run passes its
+            # own noise, so the file is emptied (the binary then reads nothing).
+            noise_file = work / "static_arrays" / f"{NOISE}_values"
+            if noise_file.exists():
+                noise_file.write_bytes(b"")
             if target.exists():
                 shutil.rmtree(target)
             os.replace(work, target)
