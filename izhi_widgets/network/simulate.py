@@ -50,7 +50,7 @@ RATE_CAP_HZ = 250.0
 MAX_DURATION_MS = 60_000.0
 #: From this many neurons the engine would use two OpenMP threads. Measured with
 #: ``benchmarks/bench_network.py`` (10 000 neurons x 1 000 synapses x 1 s on this 2-core
-#: machine, four runs): two threads took two to three times the CPU and wall time of one
+#: machine, five runs): two threads took 1.5 to 3 times the CPU and wall time of one
 #: (Brian2 propagates spikes onto postsynaptic variables in one thread, and the neurons'
 #: update is too cheap to share), so the threshold is above `MAX_NEURONS`: never.
 THREADS_FROM_NEURONS = 10**9
