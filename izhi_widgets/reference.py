@@ -2,7 +2,9 @@
 
 It exists to check the engine (tests compare spike times on random cases) and
 to give the speed benchmark its baseline. It follows exactly the update order,
-spike-rate ceiling and freezing rules of `izhi_widgets.model`.
+spike-rate ceiling and freezing rules of `izhi_widgets.model`; the published scheme
+evaluates what Izhikevich's MATLAB code evaluates, in MATLAB's order (see
+``tests/test_octave.py``, which runs that code under GNU Octave).
 
 Examples
 --------
@@ -14,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -61,12 +64,15 @@ def simulate_reference(model: IzhikevichParams | Preset, stimulus: Stimulus | No
     for k in range(n):
         alive = len(spikes) < cap and abs(v) < STATE_CAP and abs(u) < STATE_CAP
         if alive:
-            # Terms are added in the order of Brian2's generated code, so that both
-            # engines round identically (the accommodation form is neutrally stable
-            # and would otherwise let last-bit differences grow).
-            if published:  # u sees the NEW v, as in the paper's code
-                v = v + h * ((((current[k] + k0) + k1 * v) + k2 * (v * v)) - u)
-                u = u + (a * h) * ((b * (v + v_shift)) - (u * u_gain))
+            if published:
+                # Izhikevich's figure1.m, evaluated as MATLAB does: left to right, V^2 the
+                # C library's pow (math.pow; not v*v, which rounds differently), u from
+                # the NEW v. The engine computes the same operations in the same order.
+                v = v + h * ((((k2 * math.pow(v, 2.0)) + k1 * v) + k0 - u) + current[k])
+                if u_gain == 1.0:
+                    u = u + h * a * (b * (v + v_shift) - u)
+                else:  # panel R's accommodation form: u = u + tau*a*b*(V+65)
+                    u = u + h * a * b * (v + v_shift)
             else:
                 dv = h * ((((k0 + k1 * v) + k2 * (v * v)) + current[k]) - u)
                 u = u + (a * h) * ((b * (v + v_shift)) - (u * u_gain))
