@@ -18,10 +18,14 @@ import numpy as np
 from .params import IzhikevichParams
 from .stimulus import Stimulus
 
-__all__ = ["SimulationResult", "NUMERICS", "time_grid"]
+__all__ = ["SimulationResult", "NUMERICS", "SIMULATE_NUMERICS", "time_grid"]
 
-#: Numerical schemes: the paper's own fixed-step scheme, or Brian2's ODE integrators.
+#: The compiled engine's schemes: the paper's own fixed-step scheme, or the ODE integrators
+#: (with the threshold located inside the step).
 NUMERICS = ("published", "euler", "rk4")
+#: What `izhi_widgets.simulate` accepts: the engine's schemes and the exact reference
+#: (`izhi_widgets.exact`, SciPy, not a Brian2 engine).
+SIMULATE_NUMERICS = NUMERICS + ("exact",)
 
 
 def time_grid(duration_ms: float, dt_ms: float) -> np.ndarray:

@@ -61,6 +61,9 @@ def test_saved_outputs_show_the_published_results(nb):
     assert "spike times (ms): [13.   17.   31.5  59.25 86.75]" in text  # izhikevich_group
     assert "identical: True" in text  # simulate(PRESETS["A"]) vs the published times
     assert "T rk4" in text and "diverged=True" in text and "Runaway spiking" in text
+    assert "I exact" in text and "T exact" in text  # chapter 6: the exact solution
+    gap = float(re.search(r"I: rk4 at 0.01 ms is (\S+) ms from the exact", text).group(1))
+    assert gap < 1e-3
 
 
 def test_each_prediction_has_a_hidden_answer(nb):
@@ -83,7 +86,7 @@ def test_chapters_and_placeholders(nb):
                   "Coming later", "The explorer"):
         assert any(words in h for h in headings), words
     later = next(_text(c) for c in nb["cells"] if _text(c).startswith("## Coming later"))
-    for topic in ("The exact reference", "The network"):
+    for topic in ("The network",):
         assert re.search(rf"\*\*{topic}\*\*.*comes with later work", later)
 
 

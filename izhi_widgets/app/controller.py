@@ -33,7 +33,7 @@ from ..engine import EngineSpec, bucket_steps, is_built
 from ..model import simulate
 from ..presets import PRESETS
 from ..result import SimulationResult
-from ..sensitivity import SETTINGS, load_sensitivity, sensitivity_note
+from ..sensitivity import SETTINGS, exact_summary, load_sensitivity, sensitivity_note
 from .designer import decompose, design_from_texts, design_texts
 from .fields import PANEL_FIELDS, format_value
 from .state import PanelState, encode_state, read_query
@@ -93,11 +93,20 @@ class ViewModel:
 
 def numerics_note(state: PanelState) -> tuple[str, str]:
     """``(level, text)``: what the packaged sensitivity table says about running the
-    preset with the state's numerics and step ('' at the paper's own settings)."""
+    preset with the state's numerics and step. Every note starts with what the exact
+    solution gives against the paper's scheme (`izhi_widgets.sensitivity.exact_summary`);
+    at the paper's own settings that sentence is the whole (``"info"``) note."""
     preset = PRESETS[state.preset]
-    if state.numerics == "published" and math.isclose(state.dt, preset.dt_ms, rel_tol=1e-9):
-        return "", ""
     table = load_sensitivity()
+    summary = exact_summary(state.preset, table=table) or ""
+    if state.numerics == "published" and math.isclose(state.dt, preset.dt_ms, rel_tol=1e-9):
+        return ("info", summary) if summary else ("", "")
+    level, text = _setting_note(state, preset, table)
+    return level, f"{summary} {text}".strip()
+
+
+def _setting_note(state: PanelState, preset, table) -> tuple[str, str]:
+    """What the table says about the state's numerics and step (not the exact summary)."""
     exact = sensitivity_note(state.preset, state.numerics, state.dt, table=table)
     setting = f"{state.numerics} at dt = {format_value(state.dt)} ms"
     if exact:
