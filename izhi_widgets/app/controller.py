@@ -28,6 +28,8 @@ import traceback
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
+import numpy as np
+
 from ..analysis import classify
 from ..engine import EngineSpec, bucket_steps, is_built
 from ..model import simulate
@@ -121,6 +123,43 @@ def _setting_note(state: PanelState, preset, table) -> tuple[str, str]:
                         f"nearby settings change it ({nearby}). {WHY_STEP}")
     return "info", (f"Preset {preset.key} keeps its behaviour under the measured ODE "
                     f"settings; small shifts of spike times are expected with {setting}.")
+
+
+#: Wall-time budget of the panel's "check against the exact solution" (seconds).
+EXACT_CHECK_TIMEOUT_S = 5.0
+
+
+def exact_check(state: PanelState, result: SimulationResult | None, *,
+                timeout_s: float = EXACT_CHECK_TIMEOUT_S) -> tuple[str, str]:
+    """``(level, text)``: the exact solution (`izhi_widgets.exact`) of the state's run
+    against ``result`` (the panel's run): spike counts, first spikes and the largest
+    spike-time difference, or why there is no answer (too slow, invalid settings)."""
+    from ..exact import ExactTimeout, simulate_exact
+    from ..model import RunSpec
+
+    try:
+        state.check()
+        run = RunSpec(state.params(), state.stimulus(), state.duration, state.dt, state.v0,
+                      state.initial_u)
+        exact = simulate_exact(run, record=False, timeout_s=timeout_s)
+    except ExactTimeout:
+        return "warn", (f"The exact solution did not finish within {timeout_s:g} s for this "
+                        f"run; shorten the run to check it.")
+    except ValueError as exc:
+        return "error", f"No exact solution for these settings: {exc}"
+    text = (f"Exact solution: {exact.n_spikes} spike{'s' if exact.n_spikes != 1 else ''}"
+            + (f", first at {exact.spike_times_ms[0]:.4f} ms" if exact.n_spikes else "")
+            + (" (runaway, stopped at the spike ceiling)" if exact.diverged else "") + ".")
+    if result is None:
+        return "info", text
+    ours = result.spike_times_ms
+    text += (f" This run ({result.numerics}, dt = {format_value(result.dt_ms)} ms): "
+             f"{len(ours)} spike{'s' if len(ours) != 1 else ''}")
+    if len(ours) == exact.n_spikes and len(ours):
+        gap = float(np.max(np.abs(ours - exact.spike_times_ms)))
+        text += f", at most {gap:.2g} ms from the exact spike times."
+        return ("info" if gap < 0.1 else "warn"), text
+    return ("info" if len(ours) == exact.n_spikes else "warn"), text + "."
 
 
 class PanelController:
@@ -221,6 +260,11 @@ class PanelController:
             vm = replace(vm, message=text, message_level="warn")
             self.last = vm
         return vm
+
+    def check_exact(self) -> tuple[str, str]:
+        """`exact_check` of the current state against its last run."""
+        result = self.last.result if self.last is not None else None
+        return exact_check(self.state, result)
 
     def run(self, state: PanelState,
             progress: Callable[[float, str], None] | None = None) -> ViewModel:

@@ -58,11 +58,11 @@ def plot_convergence(study: ConvergenceStudy, *, figure: Figure | None = None) -
             ax.loglog(dts, worst, "o-", color=color, lw=1.8, ms=4,
                       label=f"{method}: order {study.order(method):.2f} "
                             f"({int(keep.sum())} of {len(study.cases)} cases)")
-    floor = 1e-9 if not np.isfinite(floor) else floor / 10
+    floor = 1e-9 if not np.isfinite(floor) else floor / 30
     for m, method in enumerate(study.methods):
         missing = ~np.all(np.isfinite(study.errors[m]), axis=1)
-        if missing.any():
-            ax.loglog(dts[missing], np.full(missing.sum(), floor), "x",
+        if missing.any():  # one row of crosses per method, below the data
+            ax.loglog(dts[missing], np.full(missing.sum(), floor / 4.0 ** m), "x",
                       color=_COLORS.get(method, None), ms=6)
     for order, anchor in ((1, 1.0), (4, 1e-2)):
         ax.loglog(dts, anchor * (dts / dts[0]) ** order, "--", color="0.6", lw=0.8)
@@ -73,7 +73,7 @@ def plot_convergence(study: ConvergenceStudy, *, figure: Figure | None = None) -
     ax.set_xlabel("step dt (ms)")
     ax.set_ylabel("largest spike-time error (ms)")
     ax.set_xlim(dts.min() / 1.3, dts.max() * 2.0)
-    ax.legend(fontsize=7, loc="lower right", frameon=False)
+    ax.legend(fontsize=7, loc="center left", frameon=False)
     ax.grid(True, which="major", lw=0.3, alpha=0.5)
     fig.tight_layout()
     return fig

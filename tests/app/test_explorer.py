@@ -306,6 +306,28 @@ def test_numerics_switch_and_note(ex):
     assert _text(ex.numerics_note.value).startswith("The exact solution gives 1 spike")
 
 
+def test_check_against_the_exact_solution(ex):
+    ex.controls.preset.widget.value = "A"
+    ex.exact_button.click()
+    text = _text(ex.exact_result.value)
+    assert text.startswith("Exact solution: 5 spikes, first at 12.6305 ms.")
+    assert "This run (published, dt = 0.25 ms): 5 spikes, at most" in text
+    ex.controls.choices["numerics"].widget.value = "rk4"
+    assert ex.exact_result.value == ""  # a new run clears the last check
+    ex.set_value("dt", "0.01")
+    ex.exact_button.click()
+    gap = float(re.search(r"at most (\S+) ms from the exact", _text(ex.exact_result.value)).group(1))
+    assert gap < 1e-3
+
+
+def test_exact_check_keeps_its_time_budget():
+    from izhi_widgets.app.controller import exact_check
+    from izhi_widgets.app.state import PanelState
+
+    level, text = exact_check(PanelState.from_preset("T"), None, timeout_s=0.01)
+    assert level == "warn" and "did not finish within 0.01 s" in text
+
+
 # ---------------------------------------------------------------------------------------
 # invalid input and recovery
 
