@@ -26,7 +26,7 @@ Examples
 >>> from izhi_widgets.model import RunSpec
 >>> res = simulate_exact(RunSpec.from_preset(PRESETS["A"]))
 >>> res.n_spikes, round(float(res.spike_times_ms[0]), 3)
-(5, 12.628)
+(5, 12.631)
 """
 
 from __future__ import annotations

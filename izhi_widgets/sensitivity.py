@@ -272,8 +272,8 @@ def exact_summary(key: str, *, table: Mapping[str, Mapping[str, Any]] | None = N
 
     Examples
     --------
-    >>> exact_summary("A")
-    'The exact solution gives 5 spikes; the paper's scheme 5.'
+    >>> print(exact_summary("N"))
+    The exact solution gives 14 spikes; the paper's scheme 7.
     >>> exact_summary("nope") is None
     True
     """
@@ -304,7 +304,7 @@ def markdown_table(rows: list[dict[str, Any]] | Mapping[str, dict[str, Any]] | N
     Examples
     --------
     >>> print(markdown_table().splitlines()[2])
-    | A tonic spiking | 0.25 | 5 (13) | 5 (12.65) | 5 (12.8) | 5 (12.65) | 5 (12.63) |
+    | A tonic spiking | 0.25 | 5 (13) | 5 (12.65) | 5 (12.7748) | 5 (12.6464) | 5 (12.6305) | 5 (12.6305) |
     """
     if rows is None:
         rows = load_sensitivity()
@@ -347,7 +347,7 @@ def markdown_label_changes(rows: list[dict[str, Any]] | Mapping[str, dict[str, A
     Examples
     --------
     >>> markdown_label_changes().splitlines()[-1]
-    '| TC thalamo-cortical (tonic) | tonic spiking | spike frequency adaptation | same | spike frequency adaptation | spike frequency adaptation |'
+    '| TC thalamo-cortical (tonic) | tonic spiking | spike frequency adaptation | spike frequency adaptation | spike frequency adaptation | spike frequency adaptation | spike frequency adaptation |'
     """
     if rows is None:
         rows = load_sensitivity()
