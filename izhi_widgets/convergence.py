@@ -7,8 +7,9 @@ neurons whose stimulus edges fall between grid points), each method and each ste
 one counts as a mismatch (error ``inf``). `fitted_order` fits ``log error = p log dt + c``
 per method over the steps where every case matches.
 
-`convergence_study` runs it (one batched engine run per method and step, one exact run
-per case); `markdown_convergence` renders the table for the report.
+`izhi_widgets.experiments.convergence_study` runs it (one batched engine run per method
+and step, one exact run per case); this module holds the cases, the error measure, the
+fit and the table (`markdown_convergence`), and runs nothing.
 
 Examples
 --------
@@ -24,14 +25,13 @@ from typing import Sequence
 
 import numpy as np
 
-from . import model as _model
+from .model import RunSpec
 from .params import IzhikevichParams
 from .presets import PRESETS
 from .stimulus import Step
 
 __all__ = ["CONVERGENCE_DTS", "CONVERGENCE_KEYS", "CONVERGENCE_METHODS", "ConvergenceStudy",
-           "convergence_cases", "spike_time_error", "fitted_order", "convergence_study",
-           "markdown_convergence"]
+           "convergence_cases", "spike_time_error", "fitted_order", "markdown_convergence"]
 
 #: The steps of the study (ms).
 CONVERGENCE_DTS: tuple[float, ...] = (0.2, 0.1, 0.05, 0.02, 0.01, 0.005)
@@ -42,7 +42,7 @@ CONVERGENCE_METHODS: tuple[str, ...] = ("published", "euler", "rk4")
 
 
 def convergence_cases(n_random: int = 5, seed: int = 20041063
-                      ) -> list[tuple[str, "_model.RunSpec"]]:
+                      ) -> list[tuple[str, RunSpec]]:
     """``(name, RunSpec)`` of the presets of `CONVERGENCE_KEYS` and ``n_random`` seeded
     random tonic neurons (200 ms, a step switched on and off between grid points).
 
@@ -51,14 +51,14 @@ def convergence_cases(n_random: int = 5, seed: int = 20041063
     >>> [name for name, _ in convergence_cases(2)]
     ['A', 'C', 'F', 'H', 'K', 'random-0', 'random-1']
     """
-    cases = [(key, _model.RunSpec.from_preset(PRESETS[key])) for key in CONVERGENCE_KEYS]
+    cases = [(key, RunSpec.from_preset(PRESETS[key])) for key in CONVERGENCE_KEYS]
     rng = np.random.default_rng(seed)
     for k in range(n_random):
         params = IzhikevichParams(a=float(rng.uniform(0.02, 0.1)), b=0.2,
                                   c=float(rng.uniform(-65, -55)), d=float(rng.uniform(2, 8)))
         start = float(rng.uniform(5, 20))  # not a multiple of any step of the study
         stim = Step(float(rng.uniform(6, 15)), start, float(start + rng.uniform(120, 170)))
-        cases.append((f"random-{k}", _model.RunSpec(params, stim, 200.0, 0.1,
+        cases.append((f"random-{k}", RunSpec(params, stim, 200.0, 0.1,
                                                    float(rng.uniform(-72, -62)))))
     return cases
 
@@ -123,33 +123,6 @@ class ConvergenceStudy:
         if not keep.any():
             return float("nan")
         return fitted_order(self.dts, self.errors[self.methods.index(method)][:, keep].max(axis=1))
-
-
-def convergence_study(methods: Sequence[str] = CONVERGENCE_METHODS,
-                      dts: Sequence[float] = CONVERGENCE_DTS,
-                      cases: Sequence[tuple[str, "_model.RunSpec"]] | None = None
-                      ) -> ConvergenceStudy:
-    """Run the study (see the module): one batched engine run per method and step.
-
-    Examples
-    --------
-    >>> study = convergence_study(["rk4"], [0.1, 0.05], convergence_cases(0)[:1])
-    >>> study.cases, bool(study.worst("rk4")[1] < study.worst("rk4")[0] / 8)
-    (('A',), True)
-    """
-    cases = convergence_cases() if cases is None else list(cases)
-    exact = _model.simulate_batch([run for _, run in cases], "exact", record=False)
-    errors = np.empty((len(methods), len(dts), len(cases)))
-    for m, method in enumerate(methods):
-        for j, dt in enumerate(dts):
-            runs = [_model.RunSpec(r.params, r.stimulus, r.duration_ms, dt, r.v0_mV, r.u0)
-                    for _, r in cases]
-            results = _model.simulate_batch(runs, method, record=False)
-            errors[m, j] = [spike_time_error(res.spike_times_ms, ex.spike_times_ms)
-                            for res, ex in zip(results, exact)]
-    return ConvergenceStudy(tuple(methods), tuple(float(d) for d in dts),
-                            tuple(name for name, _ in cases), errors,
-                            tuple(r.n_spikes for r in exact))
 
 
 def markdown_convergence(study: ConvergenceStudy) -> str:

@@ -80,6 +80,7 @@ import numpy as np
 
 from .engine_cache import cache_dir, check_private_dir
 from .engine_ode import COLUMNS, ode_functions, ode_update
+from .engine_published import PUBLISHED_UPDATE, pow2_function
 
 __all__ = [
     "EngineSpec",
@@ -161,64 +162,6 @@ class EngineSpec:
 
 # ---------------------------------------------------------------------------------------
 # Build (runs in a child process: Brian2's standalone device is process-global)
-
-# The published scheme exactly as Izhikevich's figure1.m evaluates it in MATLAB/Octave:
-#     V = V + tau*(0.04*V^2+5*V+140-u+I);    u = u + tau*a*(b*V-u);    (R: u + tau*a*b*(V+65))
-# left to right, V^2 being the C library's pow(V, 2) (which differs from V*V in the last bit
-# about once in a thousand values). Brian2 passes each expression through sympy, which
-# reorders sums and products, so every operation is its own statement (one binary operation
-# each: sympy cannot reorder a single sum or product in a way that changes its value).
-# The recovery form is chosen by u_gain (1: standard, 0: accommodation); the unused form is
-# multiplied by an exact 0.
-_PUBLISHED_UPDATE = """
-I = izhi_stim(t, i)
-hs = alive*h
-vsq = izhi_pow2(v)
-q2 = k2*vsq
-q1 = k1*v
-s1 = q2 + q1
-s2 = s1 + k0
-s3 = s2 - u
-s4 = s3 + I
-dv = hs*s4
-v = v + dv
-ha = hs*a
-vs = v + v_shift
-bv = b*vs
-gu = u_gain*u
-w = bv - gu
-du_std = ha*w
-hab = ha*b
-du_acc = hab*vs
-sel_acc = 1 - u_gain
-part_std = u_gain*du_std
-part_acc = sel_acc*du_acc
-du = part_std + part_acc
-u = u + du
-"""
-
-#: MATLAB's ``V^2`` for a scalar double is ``pow(V, 2)``. The volatile exponent stops the C++
-#: compiler from folding ``pow(x, 2.0)`` into ``x*x`` (which rounds differently).
-_POW2_CPP = """
-static inline double izhi_pow2(double x)
-{
-    volatile double two = 2.0;
-    return pow(x, two);
-}
-"""
-
-
-def _pow2_function():
-    """``izhi_pow2(x)``: the C library's ``pow(x, 2)``, as a Brian2 function."""
-    import math
-
-    import brian2 as b2
-
-    func = b2.Function(lambda x: math.pow(x, 2.0), arg_units=[1], return_unit=1,
-                       arg_types=["float"], return_type="float", stateless=True)
-    func.implementations.add_implementation("cpp", code=_POW2_CPP, name="izhi_pow2")
-    return func
-
 
 _ALIVE = ("alive = int(nspk < spike_cap and abs(v) < state_cap and abs(u) < state_cap"
           " and t < t_stop_steps*ms)")
@@ -303,11 +246,11 @@ def _build(spec: EngineSpec, directory: str, object_cache: str | None = None) ->
     else:
         eqs = "v : 1\nu : 1\nI : 1\n" + common
         columns = 1
-        update = _PUBLISHED_UPDATE
+        update = PUBLISHED_UPDATE
         threshold, reset = "v > v_peak", "v = c\nu = u + d\nnspk = nspk + 1"
     stim = b2.TimedArray(np.zeros((spec.n_steps, spec.n_neurons * columns)), dt=1 * b2.ms,
                          name=STIM)
-    namespace = {STIM: stim, "state_cap": STATE_CAP, "ms": b2.ms, "izhi_pow2": _pow2_function()}
+    namespace = {STIM: stim, "state_cap": STATE_CAP, "ms": b2.ms, "izhi_pow2": pow2_function()}
     if ode:
         namespace.update(ode_functions(spec.numerics, spec.n_neurons))
     group = b2.NeuronGroup(spec.n_neurons, eqs, threshold=threshold, reset=reset,

@@ -22,7 +22,8 @@ from matplotlib.figure import Figure
 from izhi_widgets import PRESETS, RunSpec, Step, simulate, simulate_batch
 from izhi_widgets.analysis import FICurve
 from izhi_widgets.experiments import FI_EXAMPLE_RANGES, preset_results
-from izhi_widgets.convergence import ConvergenceStudy, convergence_study, markdown_convergence
+from izhi_widgets.convergence import ConvergenceStudy, markdown_convergence
+from izhi_widgets.experiments import convergence_study
 from izhi_widgets.plotting import (COMPARISON_KEYS, COMPARISON_SETTINGS, Portrait,
                                    plot_convergence, plot_fi_examples, plot_gallery_2003, plot_gallery_2004,
                                    plot_numerics_comparison, plot_phase_portraits)

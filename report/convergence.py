@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from izhi_widgets.convergence import (convergence_cases, convergence_study,  # noqa: E402
-                                      markdown_convergence)
+from izhi_widgets.convergence import convergence_cases, markdown_convergence  # noqa: E402
+from izhi_widgets.experiments import convergence_study  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from izhi_widgets import PRESETS, IzhikevichParams, simulate
-from izhi_widgets.convergence import (convergence_cases, convergence_study, fitted_order,
-                                      spike_time_error)
+from izhi_widgets.convergence import convergence_cases, fitted_order, spike_time_error
+from izhi_widgets.experiments import convergence_study
 from izhi_widgets.engine_ode import stimulus_columns
 from izhi_widgets.exact import ExactTimeout, simulate_exact
 from izhi_widgets.model import RunSpec

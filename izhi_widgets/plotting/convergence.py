@@ -13,18 +13,22 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..convergence import ConvergenceStudy
 from .common import PAGE_WIDTH_IN
+
+if TYPE_CHECKING:  # the study's data type only (this module runs nothing)
+    from ..convergence import ConvergenceStudy
 
 __all__ = ["plot_convergence"]
 
 _COLORS = {"published": "0.45", "euler": "tab:orange", "rk4": "tab:blue"}
 
 
-def plot_convergence(study: ConvergenceStudy, *, figure: Figure | None = None) -> Figure:
+def plot_convergence(study: "ConvergenceStudy", *, figure: Figure | None = None) -> Figure:
     """Largest spike-time error against the exact solution, per scheme and step.
 
     Thin lines: each case that keeps the exact spike count at every step; thick line with
