@@ -261,4 +261,7 @@ def stimulus_columns(stimulus: Stimulus, t_grid: np.ndarray, dt_ms: float,
     if np.any(inside):
         for values, w in zip(second, wheres):
             values[inside] = sample(edge[inside], t1[inside], w)
-    return np.column_stack(parts + first + second)
+    out = np.empty((len(t0), len(parts) + len(first) + len(second)))
+    for j, values in enumerate(parts + first + second):
+        out[:, j] = values
+    return out

@@ -309,16 +309,18 @@ def pack_runs(runs: Sequence[RunSpec], numerics: str, record: bool) -> PackedBat
         raise ValueError(f"the batch needs {n_neurons} x {n_steps} neuron-steps, too many for "
                          f"{numerics} ({columns} stimulus values each); use fewer runs, a "
                          f"larger dt_ms or shorter runs")
-    stimulus = np.zeros((n_steps, n_neurons * columns))
+    # filled neuron by neuron (contiguous writes), then laid out as the engine reads it:
+    # column j of neuron i at [step, i + j * n_neurons]
+    by_neuron = np.zeros((n_neurons, columns, n_steps))
     values = {name: np.zeros(n_neurons) for name in ENGINE_INPUTS}
     for i, (run, t) in enumerate(zip(runs, grids)):
         if columns == 1:
-            stimulus[: len(t), i] = run.stimulus.current(t)
+            by_neuron[i, 0, : len(t)] = run.stimulus.current(t)
         else:
-            cols = stimulus_columns(run.stimulus, t, run.dt_ms, numerics)
-            stimulus[: len(t), i::n_neurons] = cols
+            by_neuron[i, :, : len(t)] = stimulus_columns(run.stimulus, t, run.dt_ms, numerics).T
         for name, value in engine_inputs(run).items():
             values[name][i] = value
+    stimulus = np.ascontiguousarray(by_neuron.transpose(2, 1, 0)).reshape(n_steps, -1)
     for name in ENGINE_INPUTS:  # padding neurons: copies of run 0, frozen from the start
         values[name][len(runs):] = values[name][0]
     values["t_stop_steps"][len(runs):] = -1.0

@@ -46,7 +46,7 @@ def plot_convergence(study: "ConvergenceStudy", *, figure: Figure | None = None)
     -------
     Figure
     """
-    fig = Figure(figsize=(PAGE_WIDTH_IN * 0.62, 3.6)) if figure is None else figure
+    fig = Figure(figsize=(PAGE_WIDTH_IN * 0.62, 4.4)) if figure is None else figure
     ax = fig.add_subplot(1, 1, 1)
     dts = np.asarray(study.dts)
     floor = np.inf
@@ -77,7 +77,7 @@ def plot_convergence(study: "ConvergenceStudy", *, figure: Figure | None = None)
     ax.set_xlabel("step dt (ms)")
     ax.set_ylabel("largest spike-time error (ms)")
     ax.set_xlim(dts.min() / 1.3, dts.max() * 2.0)
-    ax.legend(fontsize=7, loc="center left", frameon=False)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)
     ax.grid(True, which="major", lw=0.3, alpha=0.5)
     fig.tight_layout()
     return fig
