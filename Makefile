@@ -24,7 +24,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y
 
-.PHONY: help app test report lab warm serve sysdeps-compiler sysdeps-browser clean
+.PHONY: help app test report lab warm serve sysdeps-compiler sysdeps-browser sysdeps-octave clean
 
 help:
 	@echo "make app   - install and serve the explorer on http://$(HOST):$(PORT)"
@@ -40,7 +40,7 @@ app: $(VENV)/.installed-app
 		--Voila.port_retries=0 --preheat_kernel=True --pool_size=1
 
 test: $(VENV)/.installed-test
-	@$(MAKE) --no-print-directory sysdeps-compiler sysdeps-browser
+	@$(MAKE) --no-print-directory sysdeps-compiler sysdeps-browser sysdeps-octave
 	$(PY) -m izhi_widgets warm
 	$(PY) -m pytest --timeout=$(TIMEOUT) --nbmake tests explorer.ipynb tutorial.ipynb
 
@@ -77,6 +77,13 @@ sysdeps-browser:
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "$(CHROMIUM) not found: installing Debian chromium with apt-get"; \
 		$(SUDO) apt-get update && $(APT_INSTALL) chromium; \
+	fi
+
+# tests/test_octave.py runs Izhikevich's MATLAB loop under GNU Octave (no GUI, no extras).
+sysdeps-octave:
+	@if ! command -v octave-cli >/dev/null 2>&1 && ! command -v octave >/dev/null 2>&1; then \
+		echo "GNU Octave not found: installing Debian octave with apt-get"; \
+		$(SUDO) apt-get update && $(APT_INSTALL) --no-install-recommends octave; \
 	fi
 
 # Prebuild the compiled engines with the kernel's interpreter (part of app and test).

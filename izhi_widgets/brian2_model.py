@@ -28,7 +28,11 @@ Numerics
     (it advances u with the old v). Here it is a ``run_regularly`` update in the
     ``groups`` slot, so it runs before Brian2's threshold at every step.
 ``"euler"``, ``"rk4"``
-    Brian2's state updaters on the ODEs.
+    Brian2's state updaters on the ODEs, with Brian2's threshold and reset on the grid (a
+    spike at the grid time of its step). The explorer's engine (`izhi_widgets.engine_ode`)
+    goes further: it locates each crossing inside the step, so its spike times converge at
+    the method's order; here they converge at first order, and agree with the engine's to
+    a few steps.
 
 Variants (`VARIANTS`): ``"standard"`` (``0.04 v² + 5 v + 140``), ``"GL"`` (panels G and
 L of the 2004 figure: ``0.04 v² + 4.1 v + 108``), ``"accommodation"`` (panel R:

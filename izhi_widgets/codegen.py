@@ -10,7 +10,10 @@ explicit `Network` and ``namespace=``, and prints the spike times, one per line.
   update, threshold and reset verbatim, with units (v in mV, t in ms, u and I in mV/ms).
 * ``published`` numerics: the paper's scheme as a ``run_regularly`` operation that
   advances ``v`` with the old ``u`` and then ``u`` with the *new* ``v``, before the
-  threshold; ``euler`` / ``rk4``: Brian2's state updaters on the ODEs.
+  threshold; ``euler`` / ``rk4``: Brian2's state updaters on the ODEs, with the threshold
+  on the grid. The app's engine locates each crossing inside the step
+  (`izhi_widgets.engine_ode`), so for these two the script's spike times are grid times
+  near the app's, not equal to them.
 * The stimulus is sampled on the run's grid ``t = 0, dt, ..., T`` with the same
   expressions (strict inequalities for open windows) and played back by a
   `TimedArray`; every number is written with ``repr(float)``, so nothing is rounded.
@@ -185,7 +188,8 @@ def brian2_script(params: IzhikevichParams, stimulus: Stimulus, duration_ms: flo
     -------
     str
         Python source. Running it prints ``spike times (ms):`` and then one spike time per
-        line, equal to ``simulate(...).spike_times_ms``.
+        line, equal to ``simulate(...).spike_times_ms`` for the published scheme (for
+        euler and rk4: Brian2's grid-located spikes, near the app's located ones).
 
     Raises
     ------

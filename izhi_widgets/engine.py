@@ -12,7 +12,8 @@ after that is one short process run.
 What is structure and what is a value:
 
 * structure (a new build, 5–10 s, cached on disk): numerics (``published``,
-  ``euler``, ``rk4``), the neuron count and step count *buckets*, whether
+  ``euler``, ``rk4``: the ODE modes locate the threshold inside the step, see
+  `izhi_widgets.engine_ode`), the neuron count and step count *buckets*, whether
   traces are recorded;
 * values (no rebuild): every parameter (``a, b, c, d``, the quadratic, the
   recovery form, the peak), each neuron's step ``h`` (ms), initial state, the
@@ -78,6 +79,8 @@ from pathlib import Path
 import numpy as np
 
 from .engine_cache import cache_dir, check_private_dir
+from .engine_ode import COLUMNS, ode_functions, ode_update
+from .engine_published import PUBLISHED_UPDATE, pow2_function
 
 __all__ = [
     "EngineSpec",
@@ -104,7 +107,7 @@ NEURON_BUCKETS = (1, 8, 32, 128, 512, 2048, 4096)
 MIN_STEP_BUCKET = 1024
 GROUP = "izhi"
 STIM = "izhi_stim"
-_ENGINE_VERSION = "4"  # bump when the generated model changes
+_ENGINE_VERSION = "8"  # bump when the generated model changes
 
 
 def bucket_neurons(n: int) -> int:
@@ -159,12 +162,6 @@ class EngineSpec:
 
 # ---------------------------------------------------------------------------------------
 # Build (runs in a child process: Brian2's standalone device is process-global)
-
-_PUBLISHED_UPDATE = """
-I = izhi_stim(t, i)
-v = v + alive*h*(k2*v*v + k1*v + k0 - u + I)
-u = u + alive*h*a*(b*(v + v_shift) - u_gain*u)
-"""
 
 _ALIVE = ("alive = int(nspk < spike_cap and abs(v) < state_cap and abs(u) < state_cap"
           " and t < t_stop_steps*ms)")
@@ -240,33 +237,40 @@ def _build(spec: EngineSpec, directory: str, object_cache: str | None = None) ->
                                                    "-fno-fast-math", "-ffp-contract=off"]
     params = "\n".join(f"{name} : 1" for name in ENGINE_INPUTS if name not in ("v", "u"))
     common = params + "\nnspk : 1\nalive : 1\n"
-    if spec.numerics == "published":
-        eqs = "v : 1\nu : 1\nI : 1\n" + common
-        method = None
+    ode = spec.numerics != "published"
+    if ode:  # the event-located ODE step (izhi_widgets.engine_ode): spikes come at t_spike
+        eqs = "v : 1\nu : 1\nI : 1\nspiked : 1\nt_spike : 1\n" + common
+        columns = COLUMNS[spec.numerics]
+        update = ode_update(spec.numerics, spec.n_neurons, STIM)
+        threshold, reset = "spiked > 0.5", "nspk = nspk + 1"
     else:
-        eqs = ("dv/dt = alive*h*(k2*v*v + k1*v + k0 - u + I)/ms : 1\n"
-               "du/dt = alive*h*a*(b*(v + v_shift) - u_gain*u)/ms : 1\n"
-               "I = izhi_stim(t, i) : 1\n" + common)
-        method = spec.numerics
-    stim = b2.TimedArray(np.zeros((spec.n_steps, spec.n_neurons)), dt=1 * b2.ms, name=STIM)
-    namespace = {STIM: stim, "state_cap": STATE_CAP, "ms": b2.ms}
-    kwargs = {} if method is None else {"method": method}
-    group = b2.NeuronGroup(spec.n_neurons, eqs, threshold="v > v_peak",
-                           reset="v = c\nu = u + d\nnspk = nspk + 1",
-                           namespace=namespace, name=GROUP, dt=1 * b2.ms, **kwargs)
+        eqs = "v : 1\nu : 1\nI : 1\n" + common
+        columns = 1
+        update = PUBLISHED_UPDATE
+        threshold, reset = "v > v_peak", "v = c\nu = u + d\nnspk = nspk + 1"
+    stim = b2.TimedArray(np.zeros((spec.n_steps, spec.n_neurons * columns)), dt=1 * b2.ms,
+                         name=STIM)
+    namespace = {STIM: stim, "state_cap": STATE_CAP, "ms": b2.ms, "izhi_pow2": pow2_function()}
+    if ode:
+        namespace.update(ode_functions(spec.numerics, spec.n_neurons))
+    group = b2.NeuronGroup(spec.n_neurons, eqs, threshold=threshold, reset=reset,
+                           namespace=namespace, name=GROUP, dt=1 * b2.ms)
     objects = [group]
     group.run_regularly(_ALIVE, when="before_groups", name="izhi_alive")
-    if spec.numerics == "published":
-        # The paper's order: v with the old u, then u with the NEW v, then threshold/reset.
-        group.run_regularly(_PUBLISHED_UPDATE, when="groups", name="izhi_update")
-    spikes = b2.SpikeMonitor(group, name="izhi_spikes")
+    # published: the paper's order (v with the old u, then u with the NEW v), then the
+    # threshold and reset; ODE modes: a whole step, crossing and reset included.
+    group.run_regularly(update, when="groups", name="izhi_update")
+    spikes = b2.SpikeMonitor(group, variables=["t_spike"] if ode else [], name="izhi_spikes")
     objects.append(spikes)
     files = {"spike_i": spikes.variables["i"], "spike_t": spikes.variables["t"],
              "final_nspk": group.variables["nspk"]}
+    if ode:
+        files["spike_time"] = spikes.variables["t_spike"]
     if spec.record:
-        # After the threshold, before the reset: a spike's sample shows the crossing.
-        trace = b2.StateMonitor(group, ["v", "u", "I"], record=True, when="after_thresholds",
-                                name="izhi_trace")
+        # published: after the threshold, before the reset (a spike's sample shows the
+        # crossing); ODE modes: at the step's start, the state at the grid time itself.
+        trace = b2.StateMonitor(group, ["v", "u", "I"], record=True,
+                                when="start" if ode else "after_thresholds", name="izhi_trace")
         objects.append(trace)
         files.update({f"trace_{var}": trace.variables[var] for var in ("v", "u", "I")})
     net = b2.Network(*objects, name="izhi_net")
@@ -335,8 +339,11 @@ class CompiledEngine:
         self.manifest = json.loads((directory / "manifest.json").read_text())
         if self.manifest["binary"] != "main":
             raise RuntimeError(f"unexpected binary name in {directory / 'manifest.json'}")
+        #: stimulus values per neuron and step (the ODE modes' sub-step samples)
+        self.columns = COLUMNS.get(spec.numerics, 1)
         # stimulus in, and (when recorded) three traces out, as float64
-        n_values = self.spec.n_neurons * self.spec.n_steps * (4 if self.spec.record else 1)
+        n_values = (self.spec.n_neurons * self.spec.n_steps
+                    * (self.columns + (3 if self.spec.record else 0)))
         self.tmpdir = _run_tmpdir(8 * n_values)
 
     def check(self) -> None:
@@ -352,15 +359,19 @@ class CompiledEngine:
 
     def run(self, values: dict[str, np.ndarray], stimulus: np.ndarray,
             timeout_s: float = 120.0) -> dict[str, np.ndarray]:
-        """Run once. ``values``: name -> (n_neurons,) array; ``stimulus``: (n_steps, n_neurons).
+        """Run once. ``values``: name -> (n_neurons,) array; ``stimulus``: (n_steps,
+        n_neurons * columns) (one column per neuron for ``published``; the ODE modes' layout
+        is `izhi_widgets.engine_ode.stimulus_columns`, column ``j`` of neuron ``i`` at
+        ``i + j * n_neurons``).
 
         Returns the raw result arrays: ``spike_i``, ``spike_t`` (in steps),
-        ``final_nspk`` and, when recorded, ``trace_v/u/I`` of shape (n_steps, n_neurons).
+        ``final_nspk``, for the ODE modes ``spike_time`` (the located crossing, model ms)
+        and, when recorded, ``trace_v/u/I`` of shape (n_steps, n_neurons).
         """
         n, steps = self.spec.n_neurons, self.spec.n_steps
         stimulus = np.ascontiguousarray(stimulus, dtype=np.float64)
-        if stimulus.shape != (steps, n):
-            raise ValueError(f"stimulus shape {stimulus.shape} != {(steps, n)}")
+        if stimulus.shape != (steps, n * self.columns):
+            raise ValueError(f"stimulus shape {stimulus.shape} != {(steps, n * self.columns)}")
         if set(values) != set(ENGINE_INPUTS):
             raise ValueError(f"values must name exactly ENGINE_INPUTS; missing "
                              f"{sorted(set(ENGINE_INPUTS) - set(values))}, unknown "

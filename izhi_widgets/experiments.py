@@ -9,7 +9,9 @@ functions. Every study is one batched Brian2 run per setting.
 * `run_setting`: all 28 presets under one `izhi_widgets.sensitivity.Setting`;
 * `preset_results`: some presets' runs under one setting (what the galleries draw);
 * `sensitivity_table`: the numerics table (`izhi_widgets.sensitivity.sensitivity_rows`
-  of the five `SETTINGS` runs).
+  of the `SETTINGS` runs);
+* `convergence_study`: spike-time errors against the exact solution
+  (`izhi_widgets.convergence`).
 
 Examples
 --------
@@ -27,6 +29,8 @@ from numpy.typing import ArrayLike
 
 from . import model as _model
 from .analysis.fi import FICurve, fi_from_results
+from .convergence import (CONVERGENCE_DTS, CONVERGENCE_METHODS, ConvergenceStudy,
+                          convergence_cases, spike_time_error)
 from .params import IzhikevichParams
 from .presets import PRESETS
 from .result import SimulationResult
@@ -34,7 +38,7 @@ from .sensitivity import Setting, sensitivity_rows
 from .stimulus import Step
 
 __all__ = ["fi_curve", "fi_examples", "FI_EXAMPLE_RANGES", "run_setting", "preset_results",
-           "sensitivity_table"]
+           "sensitivity_table", "convergence_study"]
 
 #: Step-current ranges of the F–I example figure, each spanning the preset's rheobase.
 FI_EXAMPLE_RANGES: dict[str, tuple[float, float]] = {"G": (0.0, 20.0), "H": (-0.5, 6.0)}
@@ -198,3 +202,32 @@ def sensitivity_table() -> list[dict[str, Any]]:
     ('A', 5, 5)
     """
     return sensitivity_rows(run_setting)
+
+
+def convergence_study(methods: Sequence[str] = CONVERGENCE_METHODS,
+                      dts: Sequence[float] = CONVERGENCE_DTS,
+                      cases: Sequence[tuple[str, _model.RunSpec]] | None = None
+                      ) -> ConvergenceStudy:
+    """Run the convergence study (`izhi_widgets.convergence`): each case's exact solution,
+    then one batched engine run per method and step.
+
+    Examples
+    --------
+    >>> from izhi_widgets.convergence import convergence_cases
+    >>> study = convergence_study(["rk4"], [0.1, 0.05], convergence_cases(0)[:1])
+    >>> study.cases, bool(study.worst("rk4")[1] < study.worst("rk4")[0] / 8)
+    (('A',), True)
+    """
+    cases = convergence_cases() if cases is None else list(cases)
+    exact = _model.simulate_batch([run for _, run in cases], "exact", record=False)
+    errors = np.empty((len(methods), len(dts), len(cases)))
+    for m, method in enumerate(methods):
+        for j, dt in enumerate(dts):
+            runs = [_model.RunSpec(r.params, r.stimulus, r.duration_ms, dt, r.v0_mV, r.u0)
+                    for _, r in cases]
+            results = _model.simulate_batch(runs, method, record=False)
+            errors[m, j] = [spike_time_error(res.spike_times_ms, ex.spike_times_ms)
+                            for res, ex in zip(results, exact)]
+    return ConvergenceStudy(tuple(methods), tuple(float(d) for d in dts),
+                            tuple(name for name, _ in cases), errors,
+                            tuple(r.n_spikes for r in exact))

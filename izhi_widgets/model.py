@@ -7,7 +7,11 @@ Both return `SimulationResult` objects of plain numpy arrays. The numerics:
     old ``u``, then ``u`` from the *new* ``v``, then threshold and reset — the scheme
     that reproduces Izhikevich's figures spike for spike.
 ``"euler"``, ``"rk4"``
-    Brian2's state updaters applied to the ODEs at ``dt_ms``.
+    The ODEs integrated at ``dt_ms`` by forward Euler or classical Runge–Kutta, with the
+    threshold crossing located inside the step (see `izhi_widgets.engine`).
+``"exact"``
+    The reference solution (`izhi_widgets.exact`): SciPy's adaptive solver at tight
+    tolerance, spikes as located events. Not a Brian2 engine; slower (about a second).
 
 Runs go through a compiled Brian2 ``cpp_standalone`` binary (see
 `izhi_widgets.engine`), built once per structure and re-run with new values.
@@ -54,11 +58,12 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from .engine import ENGINE_INPUTS, EngineSpec, bucket_neurons, bucket_steps, get_engine
+from .engine_ode import COLUMNS, stimulus_columns
 from .limits import (MAX_BATCH, MAX_BATCH_SAMPLES, check_run_settings, find_runaway,
                      spike_cap)
 from .params import IzhikevichParams
 from .presets import Preset
-from .result import NUMERICS, SimulationResult, time_grid
+from .result import SIMULATE_NUMERICS, SimulationResult, time_grid
 from .stimulus import Stimulus
 
 __all__ = ["RunSpec", "simulate", "simulate_batch", "clear_cache", "PackedBatch",
@@ -66,6 +71,8 @@ __all__ = ["RunSpec", "simulate", "simulate_batch", "clear_cache", "PackedBatch"
 
 #: Default step (ms) when a run names none and has no preset.
 DEFAULT_DT_MS = 0.25
+#: Most stimulus values an ODE-mode batch may carry (7 per neuron-step for rk4: 256 MB).
+ODE_STIMULUS_VALUES = 4 * MAX_BATCH_SAMPLES
 
 
 @dataclass(frozen=True)
@@ -123,8 +130,8 @@ class RunSpec:
 
 
 def _check_numerics(numerics: str) -> str:
-    if numerics not in NUMERICS:
-        raise ValueError(f"numerics must be one of {NUMERICS}, got {numerics!r}")
+    if numerics not in SIMULATE_NUMERICS:
+        raise ValueError(f"numerics must be one of {SIMULATE_NUMERICS}, got {numerics!r}")
     return numerics
 
 
@@ -153,7 +160,9 @@ def simulate(model: IzhikevichParams | Preset, stimulus: Stimulus | None = None,
         Injected current (required with plain parameters).
     duration_ms, dt_ms : float
         Run length and step (ms); samples at ``0, dt, ..., duration``.
-    numerics : {'published', 'euler', 'rk4'}
+    numerics : {'published', 'euler', 'rk4', 'exact'}
+        ``'exact'``: the reference solution (`izhi_widgets.exact`; spike times are the
+        located crossing times, not grid times).
     v0_mV, u0 : float, optional
         Initial state; ``u0`` defaults to ``b·v0`` (`IzhikevichParams.default_u0`).
     record : bool
@@ -211,7 +220,12 @@ def simulate_batch(runs: Sequence[RunSpec], numerics: str = "published", *,
     out: list[SimulationResult | None] = [_CACHE.get(key) for key in keys]
     hits = [i for i, result in enumerate(out) if result is not None]
     todo = [i for i, result in enumerate(out) if result is None]
-    if todo:
+    if todo and numerics == "exact":
+        from .exact import simulate_exact  # SciPy: imported on first use
+
+        for i in todo:
+            out[i] = simulate_exact(runs[i], record=record)
+    elif todo:
         fresh = _run_engine([runs[i] for i in todo], numerics, record, progress)
         for i, result in zip(todo, fresh):
             out[i] = result
@@ -290,12 +304,23 @@ def pack_runs(runs: Sequence[RunSpec], numerics: str, record: bool) -> PackedBat
     if n_neurons * n_steps > MAX_BATCH_SAMPLES:
         raise ValueError(f"the batch needs {n_neurons} x {n_steps} neuron-steps, more than "
                          f"{MAX_BATCH_SAMPLES}; use fewer runs, a larger dt_ms or shorter runs")
-    stimulus = np.zeros((n_steps, n_neurons))
+    columns = COLUMNS.get(numerics, 1)
+    if columns > 1 and n_neurons * n_steps * columns > ODE_STIMULUS_VALUES:
+        raise ValueError(f"the batch needs {n_neurons} x {n_steps} neuron-steps, too many for "
+                         f"{numerics} ({columns} stimulus values each); use fewer runs, a "
+                         f"larger dt_ms or shorter runs")
+    # filled neuron by neuron (contiguous writes), then laid out as the engine reads it:
+    # column j of neuron i at [step, i + j * n_neurons]
+    by_neuron = np.zeros((n_neurons, columns, n_steps))
     values = {name: np.zeros(n_neurons) for name in ENGINE_INPUTS}
     for i, (run, t) in enumerate(zip(runs, grids)):
-        stimulus[: len(t), i] = run.stimulus.current(t)
+        if columns == 1:
+            by_neuron[i, 0, : len(t)] = run.stimulus.current(t)
+        else:
+            by_neuron[i, :, : len(t)] = stimulus_columns(run.stimulus, t, run.dt_ms, numerics).T
         for name, value in engine_inputs(run).items():
             values[name][i] = value
+    stimulus = np.ascontiguousarray(by_neuron.transpose(2, 1, 0)).reshape(n_steps, -1)
     for name in ENGINE_INPUTS:  # padding neurons: copies of run 0, frozen from the start
         values[name][len(runs):] = values[name][0]
     values["t_stop_steps"][len(runs):] = -1.0
@@ -315,18 +340,30 @@ def unpack_results(raw: Mapping[str, np.ndarray], packed: PackedBatch, runs: Seq
     a runaway is explained in ``message`` (`izhi_widgets.limits.find_runaway`).
     """
     numerics, record = packed.spec.numerics, packed.spec.record
+    ode = numerics != "published"
     order = np.argsort(raw["spike_i"], kind="stable")
     spike_i, spike_step = raw["spike_i"][order], raw["spike_t"][order]
+    spike_time = raw["spike_time"][order] if ode else None
     bounds = np.searchsorted(spike_i, np.arange(len(runs) + 1))
     results = []
     for i, (run, t) in enumerate(zip(runs, packed.grids)):
         n = len(t)
         k = spike_step[bounds[i]:bounds[i + 1]]
-        spike_times = t[np.sort(k[k < n])]
+        if ode:  # the located crossings, up to the run's last grid time
+            located = spike_time[bounds[i]:bounds[i + 1]]  # type: ignore[index]
+            spike_times = np.sort(located[(k < n) & (located <= t[-1] + 1e-9 * run.dt_ms)])
+        else:
+            spike_times = t[np.sort(k[k < n])]
         if record:
             v_raw = raw["trace_v"][:n, i].copy()
             u = raw["trace_u"][:n, i].copy()
             current = raw["trace_I"][:n, i].copy()
+            if ode:
+                # the state at each grid time; a spike shows as the peak at the first
+                # sample after it (the reset already happened inside the step)
+                current = run.stimulus.current(t)
+                marks = np.searchsorted(t, spike_times, side="left")
+                v_raw[marks[marks < n]] = np.inf
             message = find_runaway(t, v_raw, u, spike_times, run.params, run.duration_ms)
             v = np.minimum(v_raw, run.params.v_peak_mV)
         else:

@@ -2,7 +2,9 @@
 
 It exists to check the engine (tests compare spike times on random cases) and
 to give the speed benchmark its baseline. It follows exactly the update order,
-spike-rate ceiling and freezing rules of `izhi_widgets.model`.
+spike-rate ceiling and freezing rules of `izhi_widgets.model`; the published scheme
+evaluates what Izhikevich's MATLAB code evaluates, in MATLAB's order (see
+``tests/test_octave.py``, which runs that code under GNU Octave).
 
 Examples
 --------
@@ -14,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -31,7 +34,7 @@ def simulate_reference(model: IzhikevichParams | Preset, stimulus: Stimulus | No
                        duration_ms: float | None = None, dt_ms: float | None = None,
                        numerics: str = "published", v0_mV: float | None = None,
                        u0: float | None = None) -> SimulationResult:
-    """Run one neuron with a Python ``for`` loop ('published' or 'euler' numerics)."""
+    """Run one neuron with a Python ``for`` loop (the 'published' scheme)."""
     if isinstance(model, Preset):
         preset = model
         params, stimulus = preset.params, stimulus or preset.stimulus
@@ -46,8 +49,9 @@ def simulate_reference(model: IzhikevichParams | Preset, stimulus: Stimulus | No
             raise ValueError("stimulus, duration_ms and dt_ms are required with plain parameters")
         v0_mV = -65.0 if v0_mV is None else v0_mV
         u0 = params.default_u0(v0_mV) if u0 is None else u0
-    if numerics not in ("published", "euler"):
-        raise ValueError(f"numerics must be 'published' or 'euler' here, got {numerics!r}")
+    if numerics != "published":
+        raise ValueError(f"numerics must be 'published' here (the ODE modes are checked "
+                         f"against izhi_widgets.exact), got {numerics!r}")
     duration, h, v, u, n = check_run_settings(duration_ms, dt_ms, v0_mV, u0)
     start = time.perf_counter()
     t = time_grid(duration, h)
@@ -57,20 +61,17 @@ def simulate_reference(model: IzhikevichParams | Preset, stimulus: Stimulus | No
     v_shift, u_gain = params.recovery_terms()
     cap = spike_cap(duration)
     vs, us, spikes = np.empty(n), np.empty(n), []
-    published = numerics == "published"
     for k in range(n):
         alive = len(spikes) < cap and abs(v) < STATE_CAP and abs(u) < STATE_CAP
         if alive:
-            # Terms are added in the order of Brian2's generated code, so that both
-            # engines round identically (the accommodation form is neutrally stable
-            # and would otherwise let last-bit differences grow).
-            if published:  # u sees the NEW v, as in the paper's code
-                v = v + h * ((((current[k] + k0) + k1 * v) + k2 * (v * v)) - u)
-                u = u + (a * h) * ((b * (v + v_shift)) - (u * u_gain))
-            else:
-                dv = h * ((((k0 + k1 * v) + k2 * (v * v)) + current[k]) - u)
-                u = u + (a * h) * ((b * (v + v_shift)) - (u * u_gain))
-                v = v + dv
+            # Izhikevich's figure1.m, evaluated as MATLAB does: left to right, V^2 the
+            # C library's pow (math.pow; not v*v, which rounds differently), u from
+            # the NEW v. The engine computes the same operations in the same order.
+            v = v + h * ((((k2 * math.pow(v, 2.0)) + k1 * v) + k0 - u) + current[k])
+            if u_gain == 1.0:
+                u = u + h * a * (b * (v + v_shift) - u)
+            else:  # panel R's accommodation form: u = u + tau*a*b*(V+65)
+                u = u + h * a * b * (v + v_shift)
         vs[k], us[k] = v, u
         if v > peak:
             spikes.append(t[k])

@@ -18,10 +18,14 @@ import numpy as np
 from .params import IzhikevichParams
 from .stimulus import Stimulus
 
-__all__ = ["SimulationResult", "NUMERICS", "time_grid"]
+__all__ = ["SimulationResult", "NUMERICS", "SIMULATE_NUMERICS", "time_grid"]
 
-#: Numerical schemes: the paper's own fixed-step scheme, or Brian2's ODE integrators.
+#: The compiled engine's schemes: the paper's own fixed-step scheme, or the ODE integrators
+#: (with the threshold located inside the step).
 NUMERICS = ("published", "euler", "rk4")
+#: What `izhi_widgets.simulate` accepts: the engine's schemes and the exact reference
+#: (`izhi_widgets.exact`, SciPy, not a Brian2 engine).
+SIMULATE_NUMERICS = NUMERICS + ("exact",)
 
 
 def time_grid(duration_ms: float, dt_ms: float) -> np.ndarray:
@@ -39,12 +43,15 @@ class SimulationResult:
     t_ms : ndarray
         Sample times (ms), ``0, dt, ..., duration``.
     v_mV : ndarray
-        Membrane potential after each step, clipped at the spike peak (a spike shows as
-        the peak value at its sample, as in the paper's figures).
+        Membrane potential, clipped at the spike peak (a spike shows as the peak value at
+        its sample, as in the paper's figures): ``published``, after each step's update
+        (as figure1.m records it); the ODE modes and ``exact``, the state at each grid time.
     u, I : ndarray
         Recovery variable (after the step, before the reset) and injected current.
     spike_times_ms : ndarray
-        Grid times of the steps in which ``v`` crossed the peak.
+        ``published``: grid times of the steps in which ``v`` crossed the peak (the
+        papers' convention); ``euler``, ``rk4`` and ``exact``: the crossing times located
+        inside the step (the trace then shows the peak at the first sample after each).
     diverged : bool
         True when the run hit the spike-rate ceiling or the state ran away; the
         neuron was then frozen and ``message`` says when and why.

@@ -52,6 +52,7 @@ __all__ = [
     "sensitivity_note",
     "markdown_table",
     "markdown_label_changes",
+    "exact_summary",
 ]
 
 
@@ -76,21 +77,26 @@ class Setting:
     @property
     def title(self) -> str:
         """Human label, e.g. ``'euler 0.01 ms'``."""
+        if self.numerics == "exact":
+            return "exact solution"
         if self.dt_ms is None:
             return "published scheme (paper's step)"
         return f"{self.numerics} {self.dt_ms:g} ms"
 
 
-#: The settings of the table: the paper's scheme at the paper's step and at a fine step
-#: (which separates the effect of the step from that of the update order), then Brian2's
-#: integrators.
+#: The settings of the table: the paper's scheme at the paper's step (the base every note
+#: compares with) and at a fine step (which separates the effect of the step from that of
+#: the update order), the ODE integrators, and the exact solution of the model
+#: (`izhi_widgets.exact`; the step there only samples the traces).
 SETTINGS: tuple[Setting, ...] = (
     Setting("published"),
     Setting("published", 0.01),
     Setting("euler", 0.1),
     Setting("euler", 0.01),
     Setting("rk4", 0.01),
+    Setting("exact"),
 )
+_BASE = SETTINGS[0]
 
 #: Per-setting column suffixes.
 _FIELDS = ("n", "first_ms", "label", "label_match", "diverged", "note")
@@ -142,7 +148,7 @@ def sensitivity_rows(run: Callable[[Setting], Mapping[str, SimulationResult]]
     Row keys are `COLUMNS`: ``key, name, group, dt_ms`` (the preset's published step),
     ``expected_label, expected_n`` (the preset's label and published spike count), then for
     each setting id ``S`` (``published``, ``published_0.01``, ``euler_0.1``, ``euler_0.01``,
-    ``rk4_0.01``):
+    ``rk4_0.01``, ``exact``):
     ``S_n``, ``S_first_ms`` (None if no spike), ``S_label`` (`analysis.classify`),
     ``S_label_match`` (equals the preset's label), ``S_diverged`` and ``S_note`` (what
     changes against the published run, '' if nothing), and finally ``note``, all the
@@ -183,7 +189,7 @@ def sensitivity_rows(run: Callable[[Setting], Mapping[str, SimulationResult]]
             cell = {"n": result.n_spikes, "first_ms": _first(result), "label": label,
                     "label_match": label == row["expected_label"],
                     "diverged": bool(result.diverged)}
-            if setting.dt_ms is None:
+            if setting == _BASE:
                 base_cells[row["key"]] = cell
                 cell["note"] = ""
             else:
@@ -252,10 +258,33 @@ def sensitivity_note(key: str, numerics: str, dt_ms: float | None = None, *,
     for setting in SETTINGS:
         if setting.numerics != numerics:
             continue
+        if numerics == "exact":  # the step only samples the traces
+            return row[f"{setting.id}_note"] or None
         wanted = row["dt_ms"] if setting.dt_ms is None else setting.dt_ms
         if _same_dt(wanted, row["dt_ms"] if dt_ms is None else dt_ms):
             return row[f"{setting.id}_note"] or None
     return None
+
+
+def exact_summary(key: str, *, table: Mapping[str, Mapping[str, Any]] | None = None
+                  ) -> str | None:
+    """One sentence comparing the exact solution with the paper's scheme for preset ``key``.
+
+    Examples
+    --------
+    >>> print(exact_summary("N"))
+    The exact solution gives 14 spikes; the paper's scheme 7.
+    >>> exact_summary("nope") is None
+    True
+    """
+    table = load_sensitivity() if table is None else table
+    row = table.get(key)
+    if row is None or "exact_n" not in row:
+        return None
+    text = f"The exact solution gives {_spikes(row['exact_n'])}"
+    if row["exact_diverged"]:
+        text += " (runaway, stopped at the spike ceiling)"
+    return text + f"; the paper's scheme {row['published_n']}."
 
 
 def markdown_table(rows: list[dict[str, Any]] | Mapping[str, dict[str, Any]] | None = None) -> str:
@@ -275,7 +304,7 @@ def markdown_table(rows: list[dict[str, Any]] | Mapping[str, dict[str, Any]] | N
     Examples
     --------
     >>> print(markdown_table().splitlines()[2])
-    | A tonic spiking | 0.25 | 5 (13) | 5 (12.65) | 5 (12.8) | 5 (12.65) | 5 (12.63) |
+    | A tonic spiking | 0.25 | 5 (13) | 5 (12.65) | 5 (12.7748) | 5 (12.6464) | 5 (12.6305) | 5 (12.6305) |
     """
     if rows is None:
         rows = load_sensitivity()
@@ -287,13 +316,13 @@ def markdown_table(rows: list[dict[str, Any]] | Mapping[str, dict[str, Any]] | N
         text = f"{n}" + (f" ({first:g})" if first is not None else "")
         if row[f"{setting.id}_diverged"]:
             text += " runaway"
-        if setting.dt_ms is not None and n != row["published_n"]:
+        if setting != _BASE and n != row["published_n"]:
             text = f"**{text}**"
         if not row[f"{setting.id}_label_match"]:
             text += f" *{row[f'{setting.id}_label']}*"
         return text
 
-    head = ["preset", "step (ms)"] + [s.title if s.dt_ms else "published" for s in SETTINGS]
+    head = ["preset", "step (ms)"] + [s.title if s != _BASE else "published" for s in SETTINGS]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         lines.append("| " + " | ".join(
@@ -318,13 +347,13 @@ def markdown_label_changes(rows: list[dict[str, Any]] | Mapping[str, dict[str, A
     Examples
     --------
     >>> markdown_label_changes().splitlines()[-1]
-    '| TC thalamo-cortical (tonic) | tonic spiking | spike frequency adaptation | same | spike frequency adaptation | spike frequency adaptation |'
+    '| TC thalamo-cortical (tonic) | tonic spiking | spike frequency adaptation | spike frequency adaptation | spike frequency adaptation | spike frequency adaptation | spike frequency adaptation |'
     """
     if rows is None:
         rows = load_sensitivity()
     if isinstance(rows, Mapping):
         rows = list(rows.values())
-    fine = [s for s in SETTINGS if s.dt_ms is not None]
+    fine = [s for s in SETTINGS if s != _BASE]
     lines = ["| preset | published run | " + " | ".join(s.title for s in fine) + " |",
              "|" + "---|" * (2 + len(fine))]
     for row in rows:

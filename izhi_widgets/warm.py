@@ -37,7 +37,7 @@ Examples
  EngineSpec(numerics='published', n_neurons=1, n_steps=2048, record=True)]
 >>> plan = warm_plan("full")
 >>> len(plan), plan[0].tier, plan[-1].tier
-(49, 'essential', 'full')
+(73, 'essential', 'full')
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ TEST_BATCHES = (
     ("published", 40, 4001, True, "tests: 40 random cases, up to 400 ms at 0.1 ms"),
     ("published", 100, 401, False, "tests: a batch larger than the result cache"),
     ("published", 3, 2001, False, "fi_curve example: 3 currents, 500 ms"),
+    ("rk4", 1, 42501, False, "tests: the exact solution against rk4 at 0.002 ms (F)"),
 )
 
 
@@ -131,6 +132,8 @@ def _full_items() -> list[WarmItem]:
     items += [WarmItem(EngineSpec(numerics, 1, n, True), "full", "panel runs")
               for numerics in NUMERICS for n in panel_step_buckets()]
     for setting in SETTINGS:
+        if setting.numerics not in NUMERICS:  # the exact solution is not an engine
+            continue
         steps = max(RunSpec.from_preset(p, dt_ms=setting.dt_ms).n_steps for p in PRESETS.values())
         spec = EngineSpec(setting.numerics, bucket_neurons(len(PRESETS)), bucket_steps(steps))
         items.append(WarmItem(spec, "full", f"all presets, sensitivity table: {setting.title}"))
@@ -143,6 +146,7 @@ def _full_items() -> list[WarmItem]:
                        "full", why) for numerics, runs, steps, record, why in TEST_BATCHES]
     items += _dynamics_items()
     items += _network_items()
+    items += _convergence_items()
     return items
 
 
@@ -162,6 +166,29 @@ def _network_items() -> list[WarmItem]:
                           "network tab: its longest run"))
     items += [WarmItem(network_spec(NetworkParams(**kw), duration, scheme), "full", why)
               for kw, duration, scheme, why in TEST_NETWORKS]
+    return items
+
+
+def _convergence_items() -> list[WarmItem]:
+    """The convergence study of the report (every scheme and step on its ten cases) and
+    its fast version in the tests (euler and rk4, five cases, 0.1 to 0.02 ms; four random
+    cases at 0.01 ms)."""
+    from .convergence import CONVERGENCE_DTS, CONVERGENCE_METHODS, convergence_cases
+    from .result import time_grid
+
+    cases = [run for _, run in convergence_cases()]
+
+    def spec(numerics: str, runs: list, dt: float) -> EngineSpec:
+        steps = max(len(time_grid(r.duration_ms, dt)) for r in runs)
+        return EngineSpec(numerics, bucket_neurons(len(runs)), bucket_steps(steps), False)
+
+    items = [WarmItem(spec(m, cases, dt), "full", f"convergence study: {m} at {dt:g} ms")
+             for m in CONVERGENCE_METHODS for dt in CONVERGENCE_DTS]
+    fast = cases[:3] + cases[4:7]  # A, C, F, K and two random cases: the same buckets
+    items += [WarmItem(spec(m, fast, dt), "full", f"tests: convergence order, {m} at {dt:g} ms")
+              for m in ("euler", "rk4") for dt in (0.1, 0.05, 0.02)]
+    items += [WarmItem(spec(m, cases[5:9], 0.01), "full", f"tests: random ODE cases, {m}")
+              for m in ("euler", "rk4")]
     return items
 
 

@@ -107,7 +107,7 @@ def sensitivity_payload(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The packaged JSON document of the table (rows, settings, columns, Brian2 version)."""
     return {
         "description": ("Spike count, first spike (ms) and classifier label of every preset "
-                        "under the published scheme and Brian2's ODE integrators; "
+                        "under the published scheme, the ODE integrators and the exact solution; "
                         "regenerate with `python report/build.py sensitivity`."),
         "brian2": importlib.metadata.version("brian2"),
         "settings": [{"id": s.id, "numerics": s.numerics, "dt_ms": s.dt_ms, "title": s.title}

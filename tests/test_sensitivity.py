@@ -10,7 +10,8 @@ import pytest
 from izhi_widgets import PRESETS
 from izhi_widgets.experiments import sensitivity_table
 from izhi_widgets.sensitivity import (COLUMNS, SETTINGS, load_sensitivity,
-                                      markdown_label_changes, markdown_table, sensitivity_note)
+                                      exact_summary, markdown_label_changes, markdown_table,
+                                      sensitivity_note)
 
 ROBUST = ("A", "B", "F", "G", "J", "K", "L", "O", "R")  # the reference's robust panels
 
@@ -60,10 +61,24 @@ def test_known_sensitive_cases(table):
     assert table["S"]["rk4_0.01_n"] == table["S"]["published_n"] + 1
 
 
-def test_euler_and_rk4_agree_at_fine_step(table):
-    # At 0.01 ms the integrator no longer matters: the difference is the scheme, not the ODE solver.
+def test_rk4_at_fine_step_is_the_exact_solution(table):
+    # At 0.01 ms rk4 (crossings located inside the step) gives the exact spike count and
+    # first spike of every preset; euler too, except H, which creeps through its Hopf
+    # threshold on a slow ramp (one spike fewer).
     for key, row in table.items():
-        assert row["euler_0.01_n"] == row["rk4_0.01_n"], key
+        assert row["rk4_0.01_n"] == row["exact_n"], key
+        if row["exact_n"]:
+            assert abs(row["rk4_0.01_first_ms"] - row["exact_first_ms"]) < 1e-3, key
+        assert row["euler_0.01_n"] == row["exact_n"] or key == "H", key
+
+
+def test_the_exact_column_and_its_summary(table):
+    assert [s.id for s in SETTINGS][-1] == "exact"
+    assert table["A"]["exact_n"] == 5 and table["T"]["exact_diverged"]
+    assert exact_summary("I", table=table) == "The exact solution gives 1 spike; the paper's scheme 1."
+    assert exact_summary("N", table=table) == ("The exact solution gives 14 spikes; "
+                                               "the paper's scheme 7.")
+    assert sensitivity_note("N", "exact", table=table).startswith("exact solution: 7 spikes -> 14")
 
 
 def test_notes(table):

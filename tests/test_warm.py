@@ -73,8 +73,19 @@ def test_full_covers_the_presets_spikes_only_the_sensitivity_table_and_fi_curves
     for preset in PRESETS.values():
         assert _needed([RunSpec.from_preset(preset)], record=False) in full
     for setting in SETTINGS:
+        if setting.numerics == "exact":  # SciPy, not an engine
+            continue
         runs = [RunSpec.from_preset(p, dt_ms=setting.dt_ms) for p in PRESETS.values()]
         assert _needed(runs, setting.numerics) in full, setting
+    # the report's convergence study: every scheme at every step
+    from izhi_widgets.convergence import (CONVERGENCE_DTS, CONVERGENCE_METHODS,
+                                          convergence_cases)
+
+    cases = [run for _, run in convergence_cases()]
+    for numerics in CONVERGENCE_METHODS:
+        for dt in CONVERGENCE_DTS:
+            runs = [RunSpec(r.params, r.stimulus, r.duration_ms, dt, r.v0_mV, r.u0) for r in cases]
+            assert _needed(runs, numerics, record=False) in full, (numerics, dt)
     # the F-I figure as the report draws it: capture its batch instead of running it
     import izhi_widgets.model as model
     from izhi_widgets.plotting import plot_fi_examples

@@ -28,12 +28,14 @@ import traceback
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
+import numpy as np
+
 from ..analysis import classify
 from ..engine import EngineSpec, bucket_steps, is_built
 from ..model import simulate
 from ..presets import PRESETS
 from ..result import SimulationResult
-from ..sensitivity import SETTINGS, load_sensitivity, sensitivity_note
+from ..sensitivity import SETTINGS, exact_summary, load_sensitivity, sensitivity_note
 from .designer import decompose, design_from_texts, design_texts
 from .fields import PANEL_FIELDS, format_value
 from .state import PanelState, encode_state, read_query
@@ -93,11 +95,20 @@ class ViewModel:
 
 def numerics_note(state: PanelState) -> tuple[str, str]:
     """``(level, text)``: what the packaged sensitivity table says about running the
-    preset with the state's numerics and step ('' at the paper's own settings)."""
+    preset with the state's numerics and step. Every note starts with what the exact
+    solution gives against the paper's scheme (`izhi_widgets.sensitivity.exact_summary`);
+    at the paper's own settings that sentence is the whole (``"info"``) note."""
     preset = PRESETS[state.preset]
-    if state.numerics == "published" and math.isclose(state.dt, preset.dt_ms, rel_tol=1e-9):
-        return "", ""
     table = load_sensitivity()
+    summary = exact_summary(state.preset, table=table) or ""
+    if state.numerics == "published" and math.isclose(state.dt, preset.dt_ms, rel_tol=1e-9):
+        return ("info", summary) if summary else ("", "")
+    level, text = _setting_note(state, preset, table)
+    return level, f"{summary} {text}".strip()
+
+
+def _setting_note(state: PanelState, preset, table) -> tuple[str, str]:
+    """What the table says about the state's numerics and step (not the exact summary)."""
     exact = sensitivity_note(state.preset, state.numerics, state.dt, table=table)
     setting = f"{state.numerics} at dt = {format_value(state.dt)} ms"
     if exact:
@@ -112,6 +123,43 @@ def numerics_note(state: PanelState) -> tuple[str, str]:
                         f"nearby settings change it ({nearby}). {WHY_STEP}")
     return "info", (f"Preset {preset.key} keeps its behaviour under the measured ODE "
                     f"settings; small shifts of spike times are expected with {setting}.")
+
+
+#: Wall-time budget of the panel's "check against the exact solution" (seconds).
+EXACT_CHECK_TIMEOUT_S = 5.0
+
+
+def exact_check(state: PanelState, result: SimulationResult | None, *,
+                timeout_s: float = EXACT_CHECK_TIMEOUT_S) -> tuple[str, str]:
+    """``(level, text)``: the exact solution (`izhi_widgets.exact`) of the state's run
+    against ``result`` (the panel's run): spike counts, first spikes and the largest
+    spike-time difference, or why there is no answer (too slow, invalid settings)."""
+    from ..exact import ExactTimeout, simulate_exact
+    from ..model import RunSpec
+
+    try:
+        state.check()
+        run = RunSpec(state.params(), state.stimulus(), state.duration, state.dt, state.v0,
+                      state.initial_u)
+        exact = simulate_exact(run, record=False, timeout_s=timeout_s)
+    except ExactTimeout:
+        return "warn", (f"The exact solution did not finish within {timeout_s:g} s for this "
+                        f"run; shorten the run to check it.")
+    except ValueError as exc:
+        return "error", f"No exact solution for these settings: {exc}"
+    text = (f"Exact solution: {exact.n_spikes} spike{'s' if exact.n_spikes != 1 else ''}"
+            + (f", first at {exact.spike_times_ms[0]:.4f} ms" if exact.n_spikes else "")
+            + (" (runaway, stopped at the spike ceiling)" if exact.diverged else "") + ".")
+    if result is None:
+        return "info", text
+    ours = result.spike_times_ms
+    text += (f" This run ({result.numerics}, dt = {format_value(result.dt_ms)} ms): "
+             f"{len(ours)} spike{'s' if len(ours) != 1 else ''}")
+    if len(ours) == exact.n_spikes and len(ours):
+        gap = float(np.max(np.abs(ours - exact.spike_times_ms)))
+        text += f", at most {gap:.2g} ms from the exact spike times."
+        return ("info" if gap < 0.1 else "warn"), text
+    return ("info" if len(ours) == exact.n_spikes else "warn"), text + "."
 
 
 class PanelController:
@@ -212,6 +260,11 @@ class PanelController:
             vm = replace(vm, message=text, message_level="warn")
             self.last = vm
         return vm
+
+    def check_exact(self) -> tuple[str, str]:
+        """`exact_check` of the current state against its last run."""
+        result = self.last.result if self.last is not None else None
+        return exact_check(self.state, result)
 
     def run(self, state: PanelState,
             progress: Callable[[float, str], None] | None = None) -> ViewModel:

@@ -59,7 +59,7 @@ DOM_CLASSES = (
     "izhi-v0", "izhi-u0", "izhi-stim-shape", "izhi-duration", "izhi-numerics", "izhi-dt",
     "izhi-numerics-note", "izhi-figure", "izhi-readout", "izhi-label", "izhi-status",
     "izhi-message", "izhi-progress", "izhi-reset", "izhi-csv", "izhi-png", "izhi-share",
-    "izhi-tabs", "izhi-time-window", "izhi-page-info",
+    "izhi-tabs", "izhi-time-window", "izhi-page-info", "izhi-exact-check", "izhi-exact-result",
 )
 
 
@@ -133,8 +133,9 @@ class Explorer:
         self.area = StatusArea()
         # the parts tests and notebooks reach for
         for name in ("preset_info", "equation", "variant_toggle", "variant_box",
-                     "numerics_note"):
+                     "numerics_note", "exact_button", "exact_result"):
             setattr(self, name, getattr(self.column, name))
+        self.exact_button.on_click(self._on_exact)
         for name in ("readout", "label", "status", "progress", "message"):
             setattr(self, name, getattr(self.area, name))
         self.tabs = dom(W.Tab(children=[v.build() for v in self.views],
@@ -293,6 +294,11 @@ class Explorer:
         self.update()
 
     @_guarded
+    @_guarded
+    def _on_exact(self, _button=None) -> None:
+        self.column.show_exact("muted", "Solving the exact solution ...")
+        self.column.show_exact(*self.controller.check_exact())
+
     def _on_reset(self, _button=None) -> None:
         self._show(self.controller.reset(self._progress))
         self.controls.set(self.controller.draft())

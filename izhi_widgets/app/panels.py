@@ -38,6 +38,12 @@ class ControlsColumn:
                                   layout=W.Layout(display="none", width="100%"))
         self.variant_toggle.observe(self._on_toggle, names="value")
         self.numerics_note = dom(W.HTML(layout=W.Layout(width="100%")), "izhi-numerics-note")
+        self.exact_button = dom(W.Button(description="Check against the exact solution",
+                                         icon="check", layout=W.Layout(width="auto"),
+                                         tooltip="solve this run's ODE to 1e-10 (a few "
+                                                 "seconds at most) and compare the spikes"),
+                                "izhi-exact-check")
+        self.exact_result = dom(W.HTML(layout=W.Layout(width="100%")), "izhi-exact-result")
         self.widget = dom(W.VBox([
             c.preset.widget, self.preset_info,
             _heading("Model"), self.equation, *(p.widget for p in c.params.values()),
@@ -45,14 +51,20 @@ class ControlsColumn:
             self.variant_box,
             _heading("Stimulus I(t)"), c.designer.widget, c.numbers["duration"].widget,
             _heading("Numerics"), c.choices["numerics"].widget, c.numbers["dt"].widget,
-            W.HTML(WHY_NUMERICS), self.numerics_note,
+            W.HTML(WHY_NUMERICS), self.numerics_note, self.exact_button, self.exact_result,
         ]), "izhi-controls")
 
     def _on_toggle(self, change) -> None:
         self.variant_box.layout.display = "flex" if change["new"] else "none"
 
+    def show_exact(self, level: str, text: str) -> None:
+        """Show the exact check's answer (`izhi_widgets.app.controller.exact_check`)."""
+        self.exact_result.value = (f"<div class='izhi-{level or 'muted'}'>{html.escape(text)}"
+                                   f"</div>" if text else "")
+
     def show(self, vm: ViewModel) -> None:
         state = vm.state
+        self.exact_result.value = ""  # a new run: the last check no longer applies
         self.preset_info.value = preset_html(PRESETS[state.preset])
         self.equation.value = equation_html(state)
         self.numerics_note.value = (f"<div class='izhi-{vm.numerics_level or 'muted'}'>"

@@ -17,6 +17,7 @@ module        responsibility
 `phase`       `plot_phase_plane` (`PhaseArtists`)
 `galleries`   `plot_gallery_2004`, `plot_gallery_2003`, `plot_phase_plane_examples`
 `numerics`    `plot_numerics_comparison` (published scheme vs ODE integrators)
+`convergence` `plot_convergence` (spike-time error against the step, per scheme)
 `portraits`   `plot_phase_portraits` (`Portrait`), `plot_vector_field`
 `fi`          `plot_fi_curve`, `plot_fi_examples`
 `network`     `plot_raster`, `plot_population_rate`, `plot_spectrum`,
@@ -45,6 +46,7 @@ from .common import DPI, PAGE_WIDTH_IN, V_LIMITS_MV, default_current
 from .fi import plot_fi_curve, plot_fi_examples
 from .network import plot_network, plot_population_rate, plot_raster, plot_spectrum
 from .galleries import plot_gallery_2003, plot_gallery_2004, plot_phase_plane_examples
+from .convergence import plot_convergence
 from .numerics import COMPARISON_KEYS, COMPARISON_SETTINGS, plot_numerics_comparison
 from .phase import PhaseArtists, plot_phase_plane
 from .portraits import Portrait, plot_phase_portraits, plot_vector_field
@@ -75,4 +77,5 @@ __all__ = [
     "DPI",
     "COMPARISON_KEYS",
     "COMPARISON_SETTINGS",
+    "plot_convergence",
 ]

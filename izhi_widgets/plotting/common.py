@@ -192,7 +192,7 @@ def stop_time_ms(result: SimulationResult) -> float | None:
     True
     >>> r = simulate(PRESETS["T"], numerics="rk4", dt_ms=0.01)
     >>> r.diverged, stop_time_ms(r)
-    (True, 158.68)
+    (True, 157.016)
     """
     if not result.diverged:
         return None

@@ -45,14 +45,16 @@ def setting_title(numerics: str, dt_ms: float | None) -> str:
 
     Examples
     --------
-    >>> setting_title("published", None), setting_title("euler", 0.01)
-    ("published, paper's step", 'Brian2 euler, dt = 0.01 ms')
+    >>> setting_title("published", None), setting_title("euler", 0.01), setting_title("exact", None)
+    ("published, paper's step", 'euler, dt = 0.01 ms', 'exact solution')
     """
+    if numerics == "exact":
+        return "exact solution"
     if dt_ms is None:
         return f"{numerics}, paper's step"
     if numerics == "published":
         return f"published, dt = {dt_ms:g} ms"
-    return f"Brian2 {numerics}, dt = {dt_ms:g} ms"
+    return f"{numerics}, dt = {dt_ms:g} ms"
 
 
 def _summary(res: SimulationResult) -> str:

@@ -211,6 +211,31 @@ class Stimulus:
     def _current(self, t: np.ndarray) -> np.ndarray:
         return type(self).function(t, *self.field_values())  # type: ignore[misc]
 
+    def breakpoints_ms(self, t_stop_ms: float | None = None) -> np.ndarray:
+        """The times (ms) where the current may jump or lose smoothness, sorted and unique.
+
+        Between two consecutive breakpoints the current is a smooth function of time: an
+        ODE solver restarts at each of them (`izhi_widgets.exact`), and the engine's ODE
+        modes split a step there. ``t_stop_ms`` bounds shapes with unboundedly many
+        breakpoints (noise drawn on a grid); only times up to it are returned then.
+
+        Examples
+        --------
+        >>> from izhi_widgets.stimulus import Constant, Pulse
+        >>> (Constant(1.0) + Pulse(5.0, 10.0, 2.5)).breakpoints_ms().tolist()
+        [10.0, 12.5]
+        """
+        times = np.asarray(self._breakpoints(t_stop_ms), dtype=float).reshape(-1)
+        times = np.unique(times[np.isfinite(times)])
+        if t_stop_ms is not None:
+            times = times[times <= t_stop_ms]
+        return times
+
+    def _breakpoints(self, t_stop_ms: float | None) -> list[float] | np.ndarray:
+        """Where this shape's current may jump or kink (every shape says; see `breakpoints_ms`)."""
+        raise NotImplementedError(f"{type(self).__name__} does not say where its current "
+                                  f"jumps (define _breakpoints)")
+
     def __add__(self, other: "Stimulus") -> "Stimulus":
         if not isinstance(other, Stimulus):
             return NotImplemented

@@ -172,6 +172,9 @@ class Constant(Stimulus):
     title: ClassVar[str] = "constant"
     function = staticmethod(constant_current)
 
+    def _breakpoints(self, t_stop_ms):
+        return []
+
     def describe(self) -> str:
         return f"I = {_g(self.amplitude)}"
 
@@ -194,6 +197,9 @@ class Step(Stimulus):
     def _check(self) -> None:
         _check_window(self)
 
+    def _breakpoints(self, t_stop_ms):
+        return [self.start_ms] + ([] if self.stop_ms is None else [self.stop_ms])
+
     def describe(self) -> str:
         until = "" if self.stop_ms is None else f" until {_g(self.stop_ms)} ms"
         return f"step {_g(self.amplitude)} from {_g(self.start_ms)} ms{until}"
@@ -211,6 +217,9 @@ class Pulse(Stimulus):
     kind: ClassVar[str] = "pulse"
     title: ClassVar[str] = "one pulse"
     function = staticmethod(pulse_current)
+
+    def _breakpoints(self, t_stop_ms):
+        return [self.start_ms, self.start_ms + self.width_ms]
 
     def describe(self) -> str:
         return (f"pulse {_g(self.amplitude)} for {_g(self.width_ms)} ms "
@@ -236,6 +245,9 @@ class PulseTrain(Stimulus):
         """``count`` pulses every ``period_ms`` from ``start_ms`` (see also `PeriodicPulses`)."""
         regular = PeriodicPulses(amplitude, start_ms, width_ms, period_ms, count)
         return cls(amplitude, tuple(regular.onsets()), width_ms)
+
+    def _breakpoints(self, t_stop_ms):
+        return [t for onset in self.onsets_ms for t in (onset, onset + self.width_ms)]
 
     def describe(self) -> str:
         return (f"{len(self.onsets_ms)} pulses of {_g(self.amplitude)} "
@@ -266,6 +278,9 @@ class PeriodicPulses(Stimulus):
     def onsets(self) -> list[float]:
         return [self.start_ms + k * self.period_ms for k in range(self.count)]
 
+    def _breakpoints(self, t_stop_ms):
+        return [t for onset in self.onsets() for t in (onset, onset + self.width_ms)]
+
     def describe(self) -> str:
         return (f"{self.count} pulses of {_g(self.amplitude)} ({_g(self.width_ms)} ms) "
                 f"every {_g(self.period_ms)} ms from {_g(self.start_ms)} ms")
@@ -286,6 +301,13 @@ class Ramp(Stimulus):
 
     def _check(self) -> None:
         _check_window(self)
+
+    def _breakpoints(self, t_stop_ms):
+        # the start and the stop, and where the clip at +-1e4 bends the line
+        out = [self.start_ms] + ([] if self.stop_ms is None else [self.stop_ms])
+        if self.slope_per_ms != 0:
+            out.append(self.start_ms + 1.0e4 / abs(self.slope_per_ms))
+        return out
 
     def describe(self) -> str:
         return f"ramp {_g(self.slope_per_ms)}/ms from {_g(self.start_ms)} ms"
@@ -309,6 +331,9 @@ class Sine(Stimulus):
 
     def _check(self) -> None:
         _check_window(self)
+
+    def _breakpoints(self, t_stop_ms):
+        return [self.start_ms] + ([] if self.stop_ms is None else [self.stop_ms])
 
     def describe(self) -> str:
         return (f"sine {_g(self.amplitude)} at {_g(self.frequency_hz)} Hz "
@@ -343,6 +368,18 @@ class OUNoise(Stimulus):
     def _check(self) -> None:
         _check_window(self)
 
+    def _breakpoints(self, t_stop_ms):
+        # the window and every point of the grid the path is drawn on (held in between)
+        end = self.stop_ms if t_stop_ms is None else (
+            t_stop_ms if self.stop_ms is None else min(t_stop_ms, self.stop_ms))
+        if end is None:
+            raise ValueError("OUNoise.breakpoints_ms needs t_stop_ms when stop_ms is None")
+        count = max(0, int(np.floor((end - self.start_ms) / self.resolution_ms)) + 1)
+        if count > MAX_NOISE_POINTS:
+            raise ValueError(f"OUNoise: {count} breakpoints exceed {MAX_NOISE_POINTS}")
+        grid = self.start_ms + self.resolution_ms * np.arange(count)
+        return np.concatenate([grid, [] if self.stop_ms is None else [self.stop_ms]])
+
     def describe(self) -> str:
         return (f"OU noise mean {_g(self.mean)}, sd {_g(self.sigma)}, tau {_g(self.tau_ms)} ms "
                 f"(seed {self.seed})")
@@ -374,6 +411,9 @@ class Piecewise(Stimulus):
             raise ValueError(f"Piecewise.values has {len(self.values)} entries but times_ms "
                              f"has {len(self.times_ms)}")
 
+    def _breakpoints(self, t_stop_ms):
+        return list(self.times_ms)
+
     def describe(self) -> str:
         return f"piecewise ({self.interpolation}) through {len(self.times_ms)} points"
 
@@ -390,6 +430,10 @@ class Sum(Stimulus):
         for term in self.terms:
             total = total + term._current(t)
         return total
+
+    def _breakpoints(self, t_stop_ms):
+        parts = [term.breakpoints_ms(t_stop_ms) for term in self.terms]
+        return np.concatenate(parts) if parts else []
 
     def describe(self) -> str:
         return " + ".join(term.describe() for term in self.terms)

@@ -10,6 +10,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from izhi_widgets.sensitivity import load_sensitivity
+
 from izhi_widgets import PRESETS, simulate
 from izhi_widgets.app.controller import PanelController
 from izhi_widgets.app.designer import (decompose, design_from_texts, design_texts,
@@ -98,9 +100,12 @@ def test_view_model_describes_the_run(ctl):
     vm = ctl.load_preset("C")
     assert vm.label == "tonic bursting" and vm.label_ok and not vm.edited
     assert vm.readout.n_spikes == 28 and vm.readout.numerics == "published"
-    assert vm.share_query == "preset=C" and vm.numerics_note == ""
+    assert vm.share_query == "preset=C" and vm.numerics_level == "info"
+    exact_n = load_sensitivity()["C"]["exact_n"]
+    assert vm.numerics_note == f"The exact solution gives {exact_n} spikes; the paper's scheme 28."
     vm = ctl.submit({**ctl.draft(), "numerics": "euler", "dt": "0.01"})
     assert vm.edited and vm.numerics_level == "warn" and "preset C" in vm.numerics_note
+    assert vm.numerics_note.startswith("The exact solution gives")
 
 
 def test_a_cache_hit_is_not_reported_as_a_fresh_run_time(ctl):

@@ -290,7 +290,9 @@ def test_k_as_pulses_at_given_times_reproduces_the_preset(ex):
 
 def test_numerics_switch_and_note(ex):
     ex.controls.preset.widget.value = "I"
-    assert ex.numerics_note.value == ""
+    # at the paper's settings the note only compares the exact solution with the paper's scheme
+    assert _text(ex.numerics_note.value) == ("The exact solution gives 1 spike; "
+                                             "the paper's scheme 1.")
     ex.controls.choices["numerics"].widget.value = "euler"
     assert ex.result.numerics == "euler"
     note = _text(ex.numerics_note.value)
@@ -300,7 +302,30 @@ def test_numerics_switch_and_note(ex):
     assert "overshooting" in _text(ex.numerics_note.value)
     ex.controls.choices["numerics"].widget.value = "published"
     ex.set_value("dt", str(PRESETS["I"].dt_ms))
-    assert ex.numerics_note.value == ""
+    assert "overshooting" not in _text(ex.numerics_note.value)
+    assert _text(ex.numerics_note.value).startswith("The exact solution gives 1 spike")
+
+
+def test_check_against_the_exact_solution(ex):
+    ex.controls.preset.widget.value = "A"
+    ex.exact_button.click()
+    text = _text(ex.exact_result.value)
+    assert text.startswith("Exact solution: 5 spikes, first at 12.6305 ms.")
+    assert "This run (published, dt = 0.25 ms): 5 spikes, at most" in text
+    ex.controls.choices["numerics"].widget.value = "rk4"
+    assert ex.exact_result.value == ""  # a new run clears the last check
+    ex.set_value("dt", "0.01")
+    ex.exact_button.click()
+    gap = float(re.search(r"at most (\S+) ms from the exact", _text(ex.exact_result.value)).group(1))
+    assert gap < 1e-3
+
+
+def test_exact_check_keeps_its_time_budget():
+    from izhi_widgets.app.controller import exact_check
+    from izhi_widgets.app.state import PanelState
+
+    level, text = exact_check(PanelState.from_preset("T"), None, timeout_s=0.01)
+    assert level == "warn" and "did not finish within 0.01 s" in text
 
 
 # ---------------------------------------------------------------------------------------
