@@ -83,7 +83,10 @@ class VoilaServer:
     """``voila NOTEBOOK`` on 127.0.0.1:<free port>, in its own session; `stop()` kills the group."""
 
     def __init__(self, notebook: Path | None = None, preheat: bool | None = None,
-                 log_path: Path | None = None):
+                 log_path: Path | None = None, classroom: dict | None = None):
+        """``classroom={"students": N, "pool": P, "memory_mb": M}`` runs class mode
+        (``python -m izhi_widgets.classroom``) instead of plain Voila."""
+        self.classroom = classroom
         self.notebook = Path(notebook) if notebook else notebook_path()
         if preheat is None:
             preheat = os.environ.get("IZHI_PREHEAT", "0") == "1"
@@ -107,12 +110,21 @@ class VoilaServer:
         self.port = free_port()
         cmd = [venv_python3(), "-m", "voila", self.notebook.name, "--no-browser",
                "--Voila.ip=127.0.0.1", f"--port={self.port}", "--Voila.port_retries=0"]
-        if self.preheat:
+        if self.classroom is not None:
+            c = self.classroom
+            cmd = [venv_python3(), "-m", "izhi_widgets.classroom", self.notebook.name,
+                   "--host=127.0.0.1", f"--port={self.port}",
+                   f"--students={c.get('students', 40)}", f"--pool={c.get('pool', 8)}",
+                   f"--memory-mb={c.get('memory_mb', 1024)}", f"--grace={c.get('grace', 30)}"]
+        elif self.preheat:
             cmd += ["--preheat_kernel=True", "--pool_size=1"]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "wb")
         env = dict(os.environ)
         env.setdefault("PYTHONUNBUFFERED", "1")
+        # kernels import this checkout's package (cwd is the notebook's directory)
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get(
+            "PYTHONPATH", "").split(os.pathsep) if p])
         self.proc = subprocess.Popen(cmd, cwd=self.notebook.parent, stdout=self._log,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                      start_new_session=True, env=env)
