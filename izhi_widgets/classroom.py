@@ -5,7 +5,9 @@
 
 * a **pool of P preheated kernels** (Voila's ``--preheat_kernel --pool_size``): each has
   already run the notebook up to the point where it waits for its page's address, so an
-  arriving student gets a page in about a second instead of a kernel start;
+  arriving student does not wait for a kernel start; a used kernel is replaced
+  ``--refill-delay`` seconds later (60), so that replacements do not compete with a burst
+  of arriving pages for the cores;
 * a **cap of N students** (kernels handed to pages; the pool comes on top): the N+1st
   visitor gets a short "the class is full, retry in a minute" page (HTTP 503, which
   reloads itself after a minute) instead of a kernel that would push the machine into
@@ -144,6 +146,9 @@ def build_argv(args: argparse.Namespace) -> list[str]:
             "--Voila.port_retries=0",
             f"--ClassroomKernelManager.max_students={args.students}",
             f"--ClassroomKernelManager.disconnect_grace={args.grace}",
+            # refill the pool only once a burst of arrivals is served: a kernel starting
+            # takes a core for seconds, which the arriving pages need
+            f"--ClassroomKernelManager.fill_delay={args.refill_delay}",
             # connected or not, idle kernels go after cull_idle_timeout (voila.json); a
             # kernel busy that long is stuck (no panel run takes minutes) and goes too
             "--MappingKernelManager.cull_busy=True"]
@@ -161,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--students", type=int, default=40,
                     help="most pages served at once; the next one gets 'the class is full'")
     ap.add_argument("--pool", type=int, default=8, help="preheated kernels kept ready")
+    ap.add_argument("--refill-delay", type=float, default=60.0,
+                    help="seconds before a used pool kernel is replaced")
     ap.add_argument("--grace", type=float, default=30.0,
                     help="seconds a closed page's kernel is kept before its seat is freed")
     ap.add_argument("--memory-mb", type=int, default=1024,

@@ -40,13 +40,8 @@ def _open(browser, server) -> tuple[object, App, float]:
     return context, app, time.perf_counter() - t0
 
 
-def _wait_pool_ready(server, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if "Kernel pool of" in server.log_tail(200):
-            return
-        time.sleep(0.5)
-    raise AssertionError("the preheated pool never filled:\n" + server.log_tail())
+def _wait_pool_ready(server, timeout=300):
+    server.wait_kernels_quiet(1, timeout=timeout)
 
 
 def test_class_mode_pool_cap_and_a_freed_seat(browser, class_server):
