@@ -69,7 +69,7 @@ $(VENV)/.installed-app: pyproject.toml | $(PY)
 
 # The test install is a superset of the app install, so it satisfies `make app` as well.
 $(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PIP) install -e '.[test]'
+	$(PIP) install -e '.[test,hub]'
 	touch $@ $(VENV)/.installed-app
 
 # Brian2 compiles C++ (Cython runtime, cpp_standalone via make): install g++ if no compiler.
