@@ -1,6 +1,7 @@
 # Two set-up-and-go targets (see README.md):
 #   make app   - create .venv, install the pinned stack, build the first page's engines, serve
-#                the app on http://127.0.0.1:8866 (HOST=0.0.0.0 PORT=9000 to change)
+#                the app on http://127.0.0.1:8866 (HOST=0.0.0.0 PORT=9000 to change;
+#                CLASS=1 for class mode: STUDENTS=40 POOL=8 KERNEL_MB=1024, see README)
 #   make test  - create .venv, install the stack + test tools (and Debian chromium if missing),
 #                warm the cache, run the whole test suite including the notebook
 # Both work on a fresh machine; re-running them only reinstalls when pyproject.toml changed.
@@ -19,6 +20,13 @@ PIP := $(PY) -m pip --disable-pip-version-check --quiet
 TIMEOUT ?= 600
 PORT ?= 8866
 HOST ?= 127.0.0.1
+# Class mode (`make app CLASS=1 HOST=0.0.0.0`): a cap of STUDENTS pages at once (the next
+# one gets "the class is full, retry in a minute"), POOL preheated kernels, KERNEL_MB of
+# memory per kernel (izhi_widgets/classroom.py).
+CLASS ?=
+STUDENTS ?= 40
+POOL ?= 8
+KERNEL_MB ?= 1024
 CHROMIUM := /usr/bin/chromium
 # apt-get through sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
@@ -36,8 +44,7 @@ help:
 app: $(VENV)/.installed-app
 	@$(MAKE) --no-print-directory sysdeps-compiler
 	$(PY) -m izhi_widgets warm --essential
-	$(PY) -m voila explorer.ipynb --no-browser --Voila.ip=$(HOST) --port=$(PORT) \
-		--Voila.port_retries=0 --preheat_kernel=True --pool_size=1
+	@$(MAKE) --no-print-directory serve
 
 test: $(VENV)/.installed-test
 	@$(MAKE) --no-print-directory sysdeps-compiler sysdeps-browser sysdeps-octave
@@ -62,7 +69,7 @@ $(VENV)/.installed-app: pyproject.toml | $(PY)
 
 # The test install is a superset of the app install, so it satisfies `make app` as well.
 $(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PIP) install -e '.[test]'
+	$(PIP) install -e '.[test,hub]'
 	touch $@ $(VENV)/.installed-app
 
 # Brian2 compiles C++ (Cython runtime, cpp_standalone via make): install g++ if no compiler.
@@ -90,10 +97,15 @@ sysdeps-octave:
 warm: $(VENV)/.installed-app
 	$(PY) -m izhi_widgets warm
 
-# Serve without reinstalling or warming.
+# Serve without reinstalling or warming (CLASS=1: class mode).
 serve:
+ifeq ($(CLASS),1)
+	$(PY) -m izhi_widgets.classroom explorer.ipynb --host=$(HOST) --port=$(PORT) \
+		--students=$(STUDENTS) --pool=$(POOL) --memory-mb=$(KERNEL_MB)
+else
 	$(PY) -m voila explorer.ipynb --no-browser --Voila.ip=$(HOST) --port=$(PORT) \
 		--Voila.port_retries=0 --preheat_kernel=True --pool_size=1
+endif
 
 # The notebooks in JupyterLab (the panel works there too; Voila's page is then at
 # .../voila/render/explorer.ipynb on the same server).

@@ -91,11 +91,15 @@ def test_a_writable_binary_is_refused(tmp_path, monkeypatch):
 
 
 @needs_root
-@pytest.mark.parametrize("which", ["root", "engine"])
-def test_a_directory_owned_by_another_user_is_refused(tmp_path, monkeypatch, which):
+@pytest.mark.parametrize("mode", [0o700, 0o755])
+@pytest.mark.parametrize("which", ["root", "engines", "engine"])
+def test_a_directory_owned_by_another_user_is_refused(tmp_path, monkeypatch, which, mode):
+    """Even a directory another user keeps private (0700) or merely readable: they could
+    swap the binary at any time."""
     root = tmp_path / "cache"
     target = _fake_engine(root)
-    path = root if which == "root" else target
+    path = {"root": root, "engines": root / "engines", "engine": target}[which]
+    path.chmod(mode)
     os.chown(path, 65534, 65534)
     monkeypatch.setenv("IZHI_CACHE_DIR", str(root))
     with pytest.raises(PermissionError, match=r"owned by uid 65534, not by the current user"):
@@ -156,3 +160,33 @@ def test_a_temp_fallback_owned_by_another_user_is_not_used(tmp_path, monkeypatch
         chosen = cache_dir()
     assert chosen != fallback.resolve()
     assert not (fallback / "executed").exists()
+
+
+@needs_root
+def test_a_symlink_to_another_users_directory_is_refused(tmp_path, monkeypatch):
+    """IZHI_CACHE_DIR (or ~/.cache/izhi_widgets) pointing, through a link we own, at a
+    directory someone else owns: the directory the link leads to is checked."""
+    theirs = tmp_path / "theirs"
+    _fake_engine(theirs)
+    for path in (theirs, theirs / "engines", *(theirs / "engines").iterdir()):
+        os.chown(path, 65534, 65534)
+    link = tmp_path / "cache"
+    link.symlink_to(theirs, target_is_directory=True)
+    monkeypatch.setenv("IZHI_CACHE_DIR", str(link))
+    with pytest.raises(PermissionError, match=r"owned by uid 65534"):
+        _run()
+    assert not (theirs / "executed").exists()
+
+
+def test_a_world_writable_binary_inside_a_private_engine_is_refused_after_loading(
+        tmp_path, monkeypatch):
+    """A binary made group-writable after it was loaded (someone could now rewrite it)."""
+    root = tmp_path / "cache"
+    target = _fake_engine(root)
+    monkeypatch.setenv("IZHI_CACHE_DIR", str(root))
+    _run()
+    (root / "executed").unlink()
+    (target / "main").chmod(0o775)
+    with pytest.raises(PermissionError, match="refusing to run .*main"):
+        _run()
+    assert not (root / "executed").exists()

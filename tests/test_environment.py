@@ -179,6 +179,7 @@ def test_voila_config():
     assert vc["theme"] == "light"
     assert vc["strip_sources"] is True
     assert vc["show_tracebacks"] is False
+    assert vc["file_allowlist"] == []  # /voila/files/ serves nothing (tests/browser/test_lockdown.py)
     assert "preheat_kernel" not in vc  # set on the command line (standalone voila only)
     km = conf["MappingKernelManager"]
     assert km["cull_idle_timeout"] > 0

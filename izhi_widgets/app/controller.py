@@ -37,6 +37,7 @@ from ..presets import PRESETS
 from ..result import SimulationResult
 from ..sensitivity import SETTINGS, exact_summary, load_sensitivity, sensitivity_note
 from .designer import decompose, design_from_texts, design_texts
+from .memory import check_run_fits
 from .fields import PANEL_FIELDS, format_value
 from .state import PanelState, encode_state, read_query
 
@@ -271,9 +272,14 @@ class PanelController:
         """Run ``state`` and describe it (errors become a stale view model, never raise)."""
         try:
             state.check()
+            check_run_fits(state.n_steps())
             result = self._run(state, progress)
         except ValueError as exc:
             return self._refuse(str(exc), {})
+        except MemoryError:
+            _LOG.warning("run refused: out of memory", exc_info=True)
+            return self._refuse("This run did not fit in this kernel's memory limit: shorten "
+                                "the duration or raise dt.", {})
         except Exception as exc:  # the app must keep working
             self.last_exception = traceback.format_exc()
             _LOG.warning("simulation failed", exc_info=True)

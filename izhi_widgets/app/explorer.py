@@ -36,6 +36,7 @@ from ..presets import PRESETS
 from ..result import SimulationResult
 from .browser import BrowserBridge, PageInfo, app_url
 from .controller import PanelController, ViewModel
+from .memory import apply_limit
 from .controls import Controls, dom
 from .designer import design_texts, seed_design
 from .exports import CSV_NAME, PNG_NAME, csv_text
@@ -206,7 +207,9 @@ class Explorer:
     @classmethod
     def from_environment(cls, **kwargs) -> "Explorer":
         """The explorer for the current page: the Voilà request's query string if any
-        (in a preheated kernel, after waiting for the request)."""
+        (in a preheated kernel, after waiting for the request). In class mode
+        (``IZHI_KERNEL_MEMORY_MB`` set) the kernel's memory limit is applied first."""
+        apply_limit()
         explorer = cls(**kwargs)
         query = _request_query_string()
         explorer._request_url = os.environ.get("VOILA_REQUEST_URL", "")

@@ -11,6 +11,7 @@ subclass `BaseView`, implement ``_build`` and ``render``, and pass it to `Explor
 from __future__ import annotations
 
 import html
+import math
 from typing import Callable, Protocol, runtime_checkable
 
 import ipywidgets as W
@@ -139,6 +140,14 @@ class TracesView(BaseView):
         if self._hold:
             return
         lo, hi = change["new"]
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            # only a hostile client sends these (a slider cannot): put the whole run back
+            self._hold = True
+            try:
+                self.window.value = (0.0, self._duration)
+            finally:
+                self._hold = False
+            lo, hi = 0.0, self._duration
         whole = lo <= 0.0 and hi >= self._duration
         self.figure.time_window = None if whole else (float(lo), float(hi))
         self.figure.apply_time_window(self._duration)

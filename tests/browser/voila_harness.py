@@ -83,7 +83,10 @@ class VoilaServer:
     """``voila NOTEBOOK`` on 127.0.0.1:<free port>, in its own session; `stop()` kills the group."""
 
     def __init__(self, notebook: Path | None = None, preheat: bool | None = None,
-                 log_path: Path | None = None):
+                 log_path: Path | None = None, classroom: dict | None = None):
+        """``classroom={"students": N, "pool": P, "memory_mb": M}`` runs class mode
+        (``python -m izhi_widgets.classroom``) instead of plain Voila."""
+        self.classroom = classroom
         self.notebook = Path(notebook) if notebook else notebook_path()
         if preheat is None:
             preheat = os.environ.get("IZHI_PREHEAT", "0") == "1"
@@ -107,12 +110,22 @@ class VoilaServer:
         self.port = free_port()
         cmd = [venv_python3(), "-m", "voila", self.notebook.name, "--no-browser",
                "--Voila.ip=127.0.0.1", f"--port={self.port}", "--Voila.port_retries=0"]
-        if self.preheat:
+        if self.classroom is not None:
+            c = self.classroom
+            cmd = [venv_python3(), "-m", "izhi_widgets.classroom", self.notebook.name,
+                   "--host=127.0.0.1", f"--port={self.port}",
+                   f"--students={c.get('students', 40)}", f"--pool={c.get('pool', 8)}",
+                   f"--memory-mb={c.get('memory_mb', 1024)}", f"--grace={c.get('grace', 30)}",
+                   f"--refill-delay={c.get('refill_delay', 20)}"]
+        elif self.preheat:
             cmd += ["--preheat_kernel=True", "--pool_size=1"]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "wb")
         env = dict(os.environ)
         env.setdefault("PYTHONUNBUFFERED", "1")
+        # kernels import this checkout's package (cwd is the notebook's directory)
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get(
+            "PYTHONPATH", "").split(os.pathsep) if p])
         self.proc = subprocess.Popen(cmd, cwd=self.notebook.parent, stdout=self._log,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                      start_new_session=True, env=env)
@@ -131,6 +144,47 @@ class VoilaServer:
                                f"{self.log_tail()}")
         self.url = f"http://127.0.0.1:{self.port}/"
         return self
+
+    def kernel_pids(self) -> list[int]:
+        """The kernel processes this server started (its children running ipykernel)."""
+        out = subprocess.run(["ps", "-e", "-o", "pid=,ppid=,args="], capture_output=True,
+                             text=True).stdout
+        pids = []
+        for line in out.splitlines():
+            parts = line.split(None, 2)
+            if (len(parts) == 3 and self.proc is not None and int(parts[1]) == self.proc.pid
+                    and "ipykernel" in parts[2]):
+                pids.append(int(parts[0]))
+        return pids
+
+    def wait_kernels_quiet(self, count: int, timeout: float = 600.0,
+                           quiet_s: float = 3.0) -> float:
+        """Wait until ``count`` kernels exist and together used under 10 % of a core for
+        ``quiet_s`` seconds: a preheated pool has then run the notebook (Voila reports the
+        pool "filled" as soon as the kernels are started). Returns the seconds waited."""
+        t0 = time.monotonic()
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def cpu() -> float:
+            total = 0.0
+            for pid in self.kernel_pids():
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    total += (int(fields[11]) + int(fields[12])) / tick
+                except (OSError, IndexError, ValueError):
+                    pass
+            return total
+
+        while time.monotonic() - t0 < timeout:
+            if len(self.kernel_pids()) >= count:
+                c0 = cpu()
+                time.sleep(quiet_s)
+                if len(self.kernel_pids()) >= count and cpu() - c0 < 0.1 * quiet_s:
+                    return time.monotonic() - t0
+            else:
+                time.sleep(0.5)
+        raise RuntimeError(f"{count} quiet kernels not reached in {timeout:.0f} s:\n"
+                           + self.log_tail())
 
     def log_tail(self, n: int = 40) -> str:
         try:
