@@ -103,7 +103,7 @@ ifeq ($(CLASS),1)
 	$(PY) -m izhi_widgets.classroom explorer.ipynb --host=$(HOST) --port=$(PORT) \
 		--students=$(STUDENTS) --pool=$(POOL) --memory-mb=$(KERNEL_MB)
 else
-	$(PY) -m voila explorer.ipynb --no-browser --Voila.ip=$(HOST) --port=$(PORT) \
+	$(PY) -m izhi_widgets.serve explorer.ipynb --no-browser --Voila.ip=$(HOST) --port=$(PORT) \
 		--Voila.port_retries=0 --preheat_kernel=True --pool_size=1
 endif
 

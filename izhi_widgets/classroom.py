@@ -186,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import voila.app
 
+    from .serve import harden_voila
+
+    harden_voila()
     voila.app.voila_kernel_manager_factory = capped_factory(
         voila.app.voila_kernel_manager_factory)
     sys.argv = ["voila"] + build_argv(args)

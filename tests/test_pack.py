@@ -29,12 +29,14 @@ def test_engine_inputs_of_one_run():
 
 def test_pack_lays_out_runs_and_freezes_the_padding():
     runs = [RunSpec.from_preset(PRESETS[k]) for k in ("A", "K", "Q")]  # 401, 1601, 501 steps
-    packed = pack_runs(runs, "euler", record=False)
-    assert packed.spec == EngineSpec("euler", 8, 2048, False)
+    packed = pack_runs(runs, "published", record=False)
+    assert packed.spec == EngineSpec("published", 8, 2048, False)
     assert packed.n_runs == 3 and [len(t) for t in packed.grids] == [401, 1601, 501]
     assert set(packed.values) == set(ENGINE_INPUTS)
     assert all(arr.shape == (8,) for arr in packed.values.values())
     assert packed.stimulus.shape == (2048, 8)
+    # the event-located ODE modes carry 3 (euler) or 7 (rk4) samples per neuron and step
+    assert pack_runs(runs, "euler", record=False).stimulus.shape == (2048, 3 * 8)
     # each column is that run's stimulus on its own grid, then zeros
     np.testing.assert_array_equal(packed.stimulus[:401, 0],
                                   PRESETS["A"].stimulus.current(packed.grids[0]))

@@ -53,6 +53,18 @@ def _deserialize_v1(data: bytes) -> dict:
             "content": content, "msg_type": header.get("msg_type")}
 
 
+def _deserialize_legacy(data: bytes) -> dict:
+    """A legacy-protocol binary frame: a 4-byte big-endian count, the offsets, the JSON
+    message, then its buffers (jupyter_server's ``serialize_binary_message``)."""
+    count = int.from_bytes(data[:4], "big")
+    if not 1 <= count <= 4096 or 4 * (count + 1) > len(data):
+        raise ValueError(f"not a legacy binary frame (count {count})")
+    offsets = [int.from_bytes(data[4 * (i + 1): 4 * (i + 2)], "big") for i in range(count)]
+    msg = json.loads(data[offsets[0]: offsets[1] if count > 1 else None])
+    msg["msg_type"] = msg.get("header", {}).get("msg_type")
+    return msg
+
+
 class KernelClient:
     """One websocket to ``/api/kernels/<id>/channels``; `recv_for` collects what comes back."""
 
@@ -88,7 +100,10 @@ class KernelClient:
                 frame = self.ws.recv()
             except websocket.WebSocketTimeoutException:
                 break
-            msg = _deserialize_v1(frame) if isinstance(frame, bytes) else json.loads(frame)
+            if isinstance(frame, bytes):
+                msg = _deserialize_v1(frame) if self.v1 else _deserialize_legacy(frame)
+            else:
+                msg = json.loads(frame)
             msg.setdefault("msg_type", msg.get("header", {}).get("msg_type"))
             out.append(msg)
             self.seen.append(msg)

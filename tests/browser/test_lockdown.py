@@ -177,10 +177,9 @@ SHELL = "$(touch /tmp/izhi-pwned); __import__('os').system('touch /tmp/izhi-pwne
 LONG = "9" * 200_000
 
 #: (dom class, state to set) — values no honest page sends, each one refused (by traitlets
-#: or by the panel's parsing). Values the panel accepts make the kernel run and redraw; a
-#: kernel with no page attached (this test's client is not a page) was seen to stay busy
-#: after an ipympl redraw, so accepted values are fuzzed in-process instead
-#: (tests/app/test_hostile_widget_values.py) and typed in a real page below.
+#: or by the panel's parsing). Accepted values are fuzzed in-process
+#: (tests/app/test_hostile_widget_values.py) and typed in a real page below; a redraw caused
+#: over a bare websocket is the stall test at the end (it once hung Voila's server).
 HOSTILE_VALUES = [
     ("izhi-a-box", {"value": "nan"}), ("izhi-a-box", {"value": "1e308"}),
     ("izhi-b-box", {"value": "-inf"}), ("izhi-c-box", {"value": LONG}),
@@ -274,3 +273,27 @@ def test_an_oversized_query_string_is_refused_with_a_message(open_app):
     app = open_app("preset=B&a=" + "1" * 6000)
     assert "longer than" in app.message()
     assert app.selected_preset_key() == "A"
+
+
+@pytest.mark.parametrize("v1", [False, True], ids=["legacy", "v1"])
+def test_a_websocket_client_that_makes_the_figure_redraw_cannot_stall_the_server(
+        voila_server, v1):
+    """An honest value over a bare websocket makes the kernel rerun and ipympl send its image
+    as a binary buffer. Voila 0.5.13's own handler read a legacy frame's first bytes as a
+    count of ~1e17 offsets and stalled the server, growing without bound (izhi_widgets.serve):
+    the server must keep answering, the kernel must answer, and the server must stay small."""
+    html = requests.get(voila_server.url, timeout=120).text
+    client = KernelClient(voila_server.url, kernel_id_from_html(html), v1=v1)
+    try:
+        models = client.widget_models()
+        status = by_dom_class(models, "izhi-status")
+        before = _run_number(client, status)
+        client.set_state(by_dom_class(models, "izhi-a-box"), {"value": "0.03"}, wait=60)
+        assert client.alive(30), "the kernel (or the server relaying it) stopped answering"
+        assert _run_number(client, status) > before
+        assert requests.get(voila_server.url + "voila/templates/lab/static/voila.js", timeout=30).ok
+        rss_kb = int(open(f"/proc/{voila_server.proc.pid}/status").read()
+                     .split("VmRSS:")[1].split()[0])
+        assert rss_kb < 1_000_000, f"the Voila server holds {rss_kb // 1024} MB"
+    finally:
+        client.close()

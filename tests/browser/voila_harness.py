@@ -1,7 +1,7 @@
 """Shared helpers for the browser tests and ``benchmarks/bench_latency.py``.
 
-* `VoilaServer`: runs ``python3 -m voila explorer.ipynb`` on a free loopback port in its own
-  process group and stops it by that group's id.
+* `VoilaServer`: runs ``python3 -m izhi_widgets.serve explorer.ipynb`` (Voila, hardened) on
+  a free loopback port in its own process group and stops it by that group's id.
 * `launch_chromium`: Debian's chromium through sync Playwright (never ``playwright install``).
 * `App`: one loaded page of the explorer, with the DOM-class contract's selectors and the
   waits the tests need (run counter, figure canvas, dropdown option by preset key, ...).
@@ -108,7 +108,7 @@ class VoilaServer:
         if not self.notebook.exists():
             raise FileNotFoundError(f"notebook not found: {self.notebook}")
         self.port = free_port()
-        cmd = [venv_python3(), "-m", "voila", self.notebook.name, "--no-browser",
+        cmd = [venv_python3(), "-m", "izhi_widgets.serve", self.notebook.name, "--no-browser",
                "--Voila.ip=127.0.0.1", f"--port={self.port}", "--Voila.port_retries=0"]
         if self.classroom is not None:
             c = self.classroom
