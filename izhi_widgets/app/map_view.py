@@ -11,8 +11,6 @@ progress bar and a Cancel button; maps are cached for the same inputs.
 from __future__ import annotations
 
 import html
-import logging
-import threading
 
 import ipywidgets as W
 
@@ -22,17 +20,21 @@ from .controller import ViewModel
 from .controls import dom
 from .fields import format_value
 from .views import BaseView, fit_figure
+from .worker import WorkerRun
 
 __all__ = ["PatternMapView"]
 
-_LOG = logging.getLogger(__name__)
 _AXES = ("a", "b", "c", "d", "amplitude")
 _DEFAULT_AXES = {"a": (0.0, 0.12), "b": (0.1, 0.3), "c": (-70.0, -45.0), "d": (0.0, 10.0),
                  "amplitude": (0.0, 20.0)}
 
 
-class PatternMapView(BaseView):
+class PatternMapView(WorkerRun, BaseView):
     """A classified parameter plane; hover for a cell's label, click to load it."""
+
+    cancelled = MapCancelled
+    busy_text = "computing…"
+    failure_text = "The map failed"
 
     title = "Pattern map"
     css = "izhi-map-view"
@@ -42,10 +44,8 @@ class PatternMapView(BaseView):
         super().__init__()
         self.vm: ViewModel | None = None
         self.pm = None
-        self._thread: threading.Thread | None = None
-        self._cancel = threading.Event()
         self._hover = None
-        self.runs = 0
+        self._init_worker()
 
     # ----- widgets ---------------------------------------------------------------------
     def _axis_controls(self, name: str, default: str, n: int):
@@ -107,7 +107,7 @@ class PatternMapView(BaseView):
         self.vm = vm  # the map itself runs on request (it may take a second or two)
 
     # ----- running -------------------------------------------------------------------------
-    def _settings(self) -> dict:
+    def settings(self) -> dict:
         """The map's inputs from the controls (ValueError with a clear message if bad)."""
         if self.paper.value != "panel":
             spec = PAPER_MAPS[self.paper.value]
@@ -131,50 +131,14 @@ class PatternMapView(BaseView):
                     duration_ms=state.duration, dt_ms=state.dt, v0_mV=state.v0,
                     numerics=state.numerics)
 
-    def start(self, wait: bool = False) -> None:
-        """Compute the map in a worker thread (``wait``: join it, for tests and scripts)."""
-        if self._thread is not None and self._thread.is_alive():
-            return
-        try:
-            settings = self._settings()
-        except ValueError as exc:
-            self.status.value = f"<span class='izhi-error'>{html.escape(str(exc))}</span>"
-            return
-        self._cancel.clear()
-        self.run_button.disabled, self.cancel_button.disabled = True, False
-        self.progress.value = 0.0
-        self.status.value = "computing…"
-        self._thread = threading.Thread(target=self._work, args=(settings,), daemon=True)
-        self._thread.start()
-        if wait:
-            self._thread.join()
+    def _compute(self, settings: dict):
+        return pattern_map(**settings, progress=self._progress, cancel=self._cancel)
 
-    def _work(self, settings: dict) -> None:
-        try:
-            pm = pattern_map(**settings, progress=self._progress, cancel=self._cancel)
-        except MapCancelled:
-            self.status.value = "<span class='izhi-warn'>Cancelled.</span>"
-        except ValueError as exc:
-            self.status.value = f"<span class='izhi-error'>{html.escape(str(exc))}</span>"
-        except Exception as exc:  # a worker must report, never die silently
-            _LOG.warning("pattern map failed", exc_info=True)
-            self.status.value = (f"<span class='izhi-error'>The map failed "
-                                 f"({html.escape(type(exc).__name__)}: {html.escape(str(exc))})"
-                                 f"</span>")
-        else:
-            self.pm = pm
-            self.runs += 1
-            self._draw()
-            cells = pm.labels.size
-            self.status.value = (f"{cells} cells, {len(set(pm.labels.ravel()))} patterns. "
-                                 f"Hover for a cell's pattern; click to load it.")
-        finally:
-            self.progress.value = 1.0
-            self.run_button.disabled, self.cancel_button.disabled = False, True
-
-    def _progress(self, fraction: float, text: str) -> None:
-        self.progress.value = float(fraction)
-        self.status.value = html.escape(text)
+    def _finish(self, pm) -> str:
+        self.pm = pm
+        self._draw()
+        return (f"{pm.labels.size} cells, {len(set(pm.labels.ravel()))} patterns. "
+                f"Hover for a cell's pattern; click to load it.")
 
     # ----- drawing ------------------------------------------------------------------------
     def _draw(self) -> None:

@@ -11,23 +11,21 @@ values get a message in the tab, naming the field.
 from __future__ import annotations
 
 import html
-import logging
-import threading
 
 import ipywidgets as W
 
 from ..network import NetworkParams, simulate_network
-from ..network.engine import SCHEMES, RunCancelled
+from ..network.engine import RunCancelled
 from ..network.simulate import PANEL_DURATION_MS, PANEL_MAX_DURATION_MS, RK4_DT_MS
 from ..plotting.network import plot_population_rate, plot_raster, plot_spectrum
 from .controller import ViewModel
 from .controls import dom
 from .fields import format_value
 from .views import BaseView, fit_figure
+from .worker import WorkerRun
 
 __all__ = ["NetworkView", "PANEL_MAX_NEURONS", "PANEL_MAX_SYNAPSES"]
 
-_LOG = logging.getLogger(__name__)
 
 #: The tab's largest network (the library runs far larger ones: `simulate_network`).
 PANEL_MAX_NEURONS = 20_000
@@ -47,8 +45,12 @@ _FIELDS = (
 )
 
 
-class NetworkView(BaseView):
+class NetworkView(WorkerRun, BaseView):
     """Run the 2003 network and show its raster, rate, spectrum and rates."""
+
+    cancelled = RunCancelled
+    busy_text = "starting…"
+    failure_text = "The run failed"
 
     title = "Network"
     css = "izhi-network-view"
@@ -57,9 +59,7 @@ class NetworkView(BaseView):
     def __init__(self) -> None:
         super().__init__()
         self.result = None
-        self.runs = 0
-        self._thread: threading.Thread | None = None
-        self._cancel = threading.Event()
+        self._init_worker()
 
     # ----- widgets ---------------------------------------------------------------------
     def _build(self) -> W.Widget:
@@ -155,52 +155,16 @@ class NetworkView(BaseView):
         return dict(params=params, duration_ms=duration, scheme=scheme,
                     dt_ms=RK4_DT_MS if scheme == "rk4" else None)
 
-    def start(self, wait: bool = False) -> None:
-        """Run in a worker thread (``wait``: join it, for tests and scripts)."""
-        if self._thread is not None and self._thread.is_alive():
-            return
-        try:
-            settings = self.settings()
-        except ValueError as exc:
-            self.status.value = f"<span class='izhi-error'>{html.escape(str(exc))}</span>"
-            return
-        self._cancel.clear()
-        self.run_button.disabled, self.cancel_button.disabled = True, False
-        self.progress.value = 0.0
-        self.status.value = "starting…"
-        self._thread = threading.Thread(target=self._work, args=(settings,), daemon=True)
-        self._thread.start()
-        if wait:
-            self._thread.join()
+    def _compute(self, settings: dict):
+        return simulate_network(**settings, progress=self._progress, cancel=self._cancel)
 
-    def _work(self, settings: dict) -> None:
-        try:
-            result = simulate_network(**settings, progress=self._progress, cancel=self._cancel)
-        except RunCancelled:
-            self.status.value = "<span class='izhi-warn'>Cancelled.</span>"
-        except ValueError as exc:
-            self.status.value = f"<span class='izhi-error'>{html.escape(str(exc))}</span>"
-        except Exception as exc:  # a worker must report, never die silently
-            _LOG.warning("network run failed", exc_info=True)
-            self.status.value = (f"<span class='izhi-error'>The run failed "
-                                 f"({html.escape(type(exc).__name__)}: "
-                                 f"{html.escape(str(exc)[:400])})</span>")
-        else:
-            self.result = result
-            self.runs += 1
-            self._draw()
-            n = len(result.spike_times_ms)
-            warn = (f" <span class='izhi-warn'>{html.escape(result.message)}</span>"
-                    if result.message else "")
-            self.status.value = (f"run {self.runs}: {n:,} spikes in {result.elapsed_s:.2f} s"
-                                 f"{warn}")
-        finally:
-            self.progress.value = 1.0
-            self.run_button.disabled, self.cancel_button.disabled = False, True
-
-    def _progress(self, fraction: float, text: str) -> None:
-        self.progress.value = float(fraction)
-        self.status.value = html.escape(text)
+    def _finish(self, result) -> str:
+        self.result = result
+        self._draw()
+        n = len(result.spike_times_ms)
+        warn = (f" <span class='izhi-warn'>{html.escape(result.message)}</span>"
+                if result.message else "")
+        return f"run {self.runs}: {n:,} spikes in {result.elapsed_s:.2f} s{warn}"
 
     # ----- drawing ------------------------------------------------------------------------
     def _draw(self) -> None:
